@@ -1,0 +1,68 @@
+//! The command-line shell: arguments as typed → a library call → an exit code.
+//!
+//! Exit codes follow one rule across commands: 0 success (or warnings only), 1 the input was
+//! read but is wrong (lint errors, an invalid signature), 2 the input could not be read at all
+//! or the command was misused.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// vanban: compose, number, sign and verify Vietnamese official documents.
+#[derive(Debug, Parser)]
+#[command(name = "vanban", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the JSON Schema of the document input format.
+    Schema,
+}
+
+/// Exit code: success, or warnings only.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the input was read but is wrong.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code: the input could not be read, or the command was misused.
+pub const EXIT_UNREADABLE: u8 = 2;
+
+/// Run the command line.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_UNREADABLE
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    ExitCode::from(dispatch(cli.command))
+}
+
+fn dispatch(command: Command) -> u8 {
+    match command {
+        Command::Schema => schema(),
+    }
+}
+
+fn schema() -> u8 {
+    let schema = schemars::schema_for!(crate::model::input::DocumentInput);
+    match serde_json::to_string_pretty(&schema) {
+        Ok(text) => {
+            println!("{text}");
+            EXIT_OK
+        }
+        Err(error) => {
+            eprintln!("lỗi: {error}");
+            EXIT_UNREADABLE
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! # vanban: Vietnamese official documents, composed, numbered, signed and verified
+//!
+//! Data flows down this list; each module imports only modules above it (STYLE.md §2).
+//!
+//! ```text
+//!  YAML/JSON ──► model ──► compose ──► layout ──► render::pdf ──► sign ──► PDF (PAdES)
+//!  (input)     (Document) (Composed)  (Pages)   render::docx                 │
+//!                                                                           ▼
+//!                                            recipients ◄── verify (Status, report)
+//! ```
+//!
+//! The leaves [`diag`], [`limits`] and [`text`] are open to every module.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+/// Diagnostics with the field path or byte offset they point at.
+pub mod diag;
+/// Limits and work budgets for untrusted input.
+pub mod limits;
+/// Vietnamese text: NFC, upper case, date words, numerals.
+pub mod text;
+
+/// Templates turn a document into format-neutral blocks.
+pub mod compose;
+/// Typesetting: style table, fonts, line breaking, pagination.
+pub mod layout;
+/// Văn bản as typed data: input format, parsing, lints.
+pub mod model;
+
+/// Keys, certificates, trust anchors and path validation.
+pub mod pki;
+
+/// The command-line shell.
+pub mod cli;
