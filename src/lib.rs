@@ -30,5 +30,8 @@ pub mod model;
 /// Keys, certificates, trust anchors and path validation.
 pub mod pki;
 
+/// Make signatures: CMS, timestamps, PAdES.
+pub mod sign;
+
 /// The command-line shell.
 pub mod cli;
