@@ -17,6 +17,8 @@
 pub mod diag;
 /// Limits and work budgets for untrusted input.
 pub mod limits;
+/// Object identifiers (constants only).
+pub mod oid;
 /// Vietnamese text: NFC, upper case, date words, numerals.
 pub mod text;
 
@@ -32,6 +34,9 @@ pub mod pki;
 
 /// Make signatures: CMS, timestamps, PAdES.
 pub mod sign;
+
+/// Judge signatures made by anyone; never imports `sign`.
+pub mod verify;
 
 /// The command-line shell.
 pub mod cli;

@@ -15,7 +15,8 @@ use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo}
 use cms::content_info::ContentInfo;
 use cms::signed_data::EncapsulatedContentInfo;
 
-use super::cms::{DigestAlgorithm, oid};
+use super::cms::DigestAlgorithm;
+use crate::oid;
 
 /// Largest TSA response read: 64 KiB. A token with a 3-certificate chain is about 6 KB.
 pub const MAX_RESPONSE_BYTES: u64 = 64 * 1024;

@@ -1,4 +1,5 @@
 //! A real RFC 3161 time-stamping authority for tests: `openssl ts -reply` behind a tiny HTTP
+#![allow(dead_code)] // each test binary uses part of the shared helpers
 //! handler on 127.0.0.1 (an ephemeral port). The TSA certificate carries a critical
 //! timeStamping EKU and is issued by the test root, as a licensed TSA's would be.
 

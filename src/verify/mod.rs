@@ -1,0 +1,3 @@
+//! Verify: judge signatures made by anyone. Never imports `sign`.
+
+pub mod cms;
