@@ -38,5 +38,8 @@ pub mod sign;
 /// Judge signatures made by anyone; never imports `sign`.
 pub mod verify;
 
+/// Sổ đăng ký: numbering, the outgoing and incoming registers, the audit log (SQLite or PostgreSQL).
+pub mod register;
+
 /// The command-line shell.
 pub mod cli;

@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `vanban audit`: check and list the audit log.
+pub mod audit;
+/// `vanban register`: numbering, registers, benchmark.
+pub mod register;
+
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
 #[command(name = "vanban", version, about)]
@@ -22,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Print the JSON Schema of the document input format.
     Schema,
+    /// Sổ đăng ký: take the next number, list, void, benchmark.
+    Register(register::RegisterArgs),
+    /// Nhật ký: verify the audit log's hash chain, list entries.
+    Audit(audit::AuditArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -50,6 +59,8 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> u8 {
     match command {
         Command::Schema => schema(),
+        Command::Register(args) => register::run(args),
+        Command::Audit(args) => audit::run(args),
     }
 }
 

@@ -1,0 +1,212 @@
+//! The register on SQLite: numbering rules, the outgoing and incoming registers, CSV export,
+//! migrations, and 200 concurrent `vanban register next` processes on one file.
+//! The same scenarios run against PostgreSQL in tests/register_pg.rs.
+
+#[path = "register/scenarios.rs"]
+mod scenarios;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use scenarios::*;
+use tempfile::TempDir;
+use vanban::register::{OpenOptions, Register, RegisterError, sqlite_url};
+
+fn fresh() -> (TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = sqlite_url(&dir.path().join("vanban.db")).expect("url");
+    (dir, url)
+}
+
+async fn open(url: &str) -> Register {
+    Register::open(url).await.expect("open register")
+}
+
+fn vanban(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vanban"));
+    command.args(args).env_remove("VANBAN_DB").env_remove("VANBAN_DATA");
+    command
+}
+
+#[test]
+fn year_rollover_restarts_at_one() {
+    let (_dir, url) = fresh();
+    run(async { year_rollover(&open(&url).await).await });
+}
+
+#[test]
+fn books_and_orgs_do_not_share_numbers() {
+    let (_dir, url) = fresh();
+    run(async { books_are_separate(&open(&url).await).await });
+}
+
+#[test]
+fn voided_number_stays_on_record_and_is_not_reused() {
+    let (_dir, url) = fresh();
+    run(async { void_keeps_the_number(&open(&url).await).await });
+}
+
+#[test]
+fn issue_fills_the_outgoing_register_and_csv() {
+    let (_dir, url) = fresh();
+    run(async { issue_and_export(&open(&url).await).await });
+}
+
+#[test]
+fn incoming_register_numbers_per_year_and_refuses_duplicates() {
+    let (_dir, url) = fresh();
+    run(async { receive_documents(&open(&url).await).await });
+}
+
+#[test]
+fn numbers_strictly_increase_property() {
+    let (_dir, url) = fresh();
+    run(async {
+        let register = open(&url).await;
+        for seed in [1, 7, 42, 2025, 0x5eed_cafe] {
+            numbers_strictly_increase(&register, seed, 60).await;
+        }
+        chain_verifies(&register).await;
+    });
+}
+
+#[test]
+fn two_instances_on_one_file_never_share_a_number() {
+    let (_dir, url) = fresh();
+    run(async {
+        let first = open(&url).await;
+        let second = open(&url).await;
+        concurrent_pools(&[first.clone(), second], 16, 10).await;
+        assert_eq!(chain_verifies(&first).await, 160);
+    });
+}
+
+#[test]
+fn migrations_apply_once_and_detect_changes() {
+    let (_dir, url) = fresh();
+    run(async {
+        open(&url).await.close().await;
+        open(&url).await.close().await;
+        raw(&url, &["UPDATE schema_migrations SET sha256 = 'x' WHERE version = 1"])
+            .await
+            .unwrap();
+        let changed = Register::open(&url).await;
+        assert!(
+            matches!(changed, Err(RegisterError::MigrationChanged { version: 1, .. })),
+            "{changed:?}"
+        );
+        raw(
+            &url,
+            &["INSERT INTO schema_migrations (version, name, sha256) VALUES (99, 'future', 'y')"],
+        )
+        .await
+        .unwrap();
+        let newer = Register::open(&url).await;
+        assert!(
+            matches!(newer, Err(RegisterError::SchemaTooNew { found: 99, .. })),
+            "{newer:?}"
+        );
+    });
+}
+
+#[test]
+fn unsupported_urls_are_refused_without_leaking_passwords() {
+    run(async {
+        let error = Register::open("mysql://u:hunter2@h/db").await.unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("mysql://u:***@h/db"), "{message}");
+        assert!(!message.contains("hunter2"));
+        let memory = Register::open_with(&OpenOptions::new("sqlite::memory:")).await;
+        assert!(matches!(memory, Err(RegisterError::UnsupportedUrl { .. })));
+    });
+}
+
+/// 200 real `vanban register next` processes at once against one fresh SQLite file (created,
+/// migrated and switched to WAL by whichever gets there first): exactly 01..200.
+#[test]
+fn two_hundred_processes_get_two_hundred_consecutive_numbers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("dữ liệu");
+    let data_arg = data.to_str().expect("utf-8 path");
+    let children: Vec<_> = (0..200)
+        .map(|_| {
+            vanban(&["register", "next", "--org", "CĐN", "--book", "chung", "--year", "2025"])
+                .args(["--data", data_arg, "--actor", "script"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn vanban")
+        })
+        .collect();
+    let mut printed = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
+        printed.push(String::from_utf8(output.stdout).expect("utf-8").trim().to_owned());
+    }
+    let mut numbers: Vec<u32> = printed.iter().map(|text| text.parse().expect(text)).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=200).collect::<Vec<u32>>());
+    for word in ["01", "09", "10", "200"] {
+        assert!(printed.iter().any(|text| text == word), "{word} printed as such");
+    }
+    let verify = vanban(&["audit", "verify", "--data", data_arg]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{stdout}{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(stdout.contains("nguyên vẹn: 200 mục"), "{stdout}");
+    assert!(data.join("vanban.db").is_file());
+}
+
+#[test]
+fn cli_next_void_list_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let next = |book: &str| {
+        let output = vanban(&["register", "next", "--org", "TLĐ", "--book", book, "--year", "2026"])
+            .env("VANBAN_DATA", data)
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    assert_eq!(next("QĐ"), "01\n");
+    assert_eq!(next("QĐ"), "02\n");
+    assert_eq!(next("mật"), "01\n");
+    let void = vanban(&["register", "void", "--org", "TLĐ", "--book", "QĐ", "--year", "2026"])
+        .args(["--number", "1", "--reason", "Văn bản không được ký, hủy số", "--data", data])
+        .output()
+        .expect("run");
+    assert!(void.status.success(), "{}", String::from_utf8_lossy(&void.stderr));
+    assert_eq!(next("QĐ"), "03\n");
+    let again = vanban(&["register", "void", "--org", "TLĐ", "--book", "QĐ", "--year", "2026"])
+        .args(["--number", "1", "--reason", "lần nữa", "--data", data])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("đã hủy"));
+
+    let list = vanban(&["register", "list", "--org", "TLĐ", "--year", "2026", "--csv", "--data", data])
+        .output()
+        .expect("run");
+    assert!(list.status.success());
+    let csv = String::from_utf8(list.stdout).expect("utf-8");
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert!(lines[0].starts_with("\u{feff}\"Số, ký hiệu văn bản\",Ngày tháng văn bản,"));
+    assert_eq!(lines[1], "01/,,,,,,,,,\"Hủy số: Văn bản không được ký, hủy số\",,,QĐ,đã hủy");
+    assert_eq!(lines[2], "02/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,QĐ,đã lấy số");
+    assert_eq!(lines[3], "03/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,QĐ,đã lấy số");
+    assert_eq!(lines[4], "01/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,mật,đã lấy số");
+
+    let bad = vanban(&["register", "next", "--org", "TLĐ", "--book", "QĐ", "--year", "20265"])
+        .args(["--data", data])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(1));
+    let unreadable = vanban(&["register", "next", "--org", "A", "--book", "B"])
+        .args(["--db", "mysql://x/y"])
+        .output()
+        .expect("run");
+    assert_eq!(unreadable.status.code(), Some(2));
+    assert!(Path::new(data).join("vanban.db").is_file());
+}
