@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
+pub mod check;
+
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
 #[command(name = "vanban", version, about)]
@@ -22,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Print the JSON Schema of the document input format.
     Schema,
+    /// Check a document against the format rules (exit 0 clean, 1 errors, 2 unreadable).
+    Check(check::CheckArgs),
+    /// Measure parse, lint and compose (median per file).
+    Bench(bench::BenchArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -50,6 +57,8 @@ pub fn run() -> ExitCode {
 fn dispatch(command: Command) -> u8 {
     match command {
         Command::Schema => schema(),
+        Command::Check(args) => check::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }
 
