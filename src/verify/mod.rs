@@ -1,3 +1,4 @@
 //! Verify: judge signatures made by anyone. Never imports `sign`.
 
 pub mod cms;
+pub mod status;
