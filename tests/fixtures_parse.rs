@@ -28,11 +28,12 @@ const SEEDS: [&str; 5] = [
 ];
 
 /// The extra fixtures written for the project, by file name without extension.
-const EXTRAS: [&str; 4] = [
+const EXTRAS: [&str; 5] = [
     "quyet_dinh_khen_thuong",
     "to_trinh_khen_thuong",
     "cong_van",
     "bao_cao_so_ket",
+    "thong_bao_hoi_dong",
 ];
 
 fn fixtures_dir() -> PathBuf {
@@ -308,10 +309,10 @@ fn seed_fixtures_cover_every_seed_line() {
                 continue;
             }
             // The drafter's initials follow "./." on the same line in seed 003.
-            if let Some(mark) = &doc.drafter_mark {
-                if let Some(stripped) = line.strip_suffix(&format!(" {mark}")) {
-                    line = stripped.to_owned();
-                }
+            if let Some(mark) = &doc.drafter_mark
+                && let Some(stripped) = line.strip_suffix(&format!(" {mark}"))
+            {
+                line = stripped.to_owned();
             }
             // Page breaks split a paragraph over two lines; each half still occurs.
             assert!(
