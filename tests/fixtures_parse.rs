@@ -201,7 +201,7 @@ fn printed_texts(doc: &DocumentInput) -> Vec<(String, String)> {
     for (i, recipient) in doc.recipients.iter().enumerate() {
         let name = match recipient {
             RecipientInput::Name(name) => name,
-            RecipientInput::Full { name, .. } => name,
+            RecipientInput::Full(full) => &full.name,
         };
         out.push((format!("recipients[{i}]"), name.clone()));
     }
@@ -500,7 +500,8 @@ fn cong_van_and_to_trinh_address_their_recipients() {
     for doc in [&cong_van, &to_trinh] {
         let first = doc.recipients.first().expect("recipients");
         let name = match first {
-            RecipientInput::Name(name) | RecipientInput::Full { name, .. } => name,
+            RecipientInput::Name(name) => name,
+            RecipientInput::Full(full) => &full.name,
         };
         assert_eq!(
             name, "Như trên",
