@@ -29,6 +29,8 @@ pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
 
+/// PDF syntax for reading and appending: lexer, objects, xref, revisions, incremental writer.
+pub mod pdf;
 /// Keys, certificates, trust anchors and path validation.
 pub mod pki;
 
@@ -40,3 +42,7 @@ pub mod verify;
 
 /// The command-line shell.
 pub mod cli;
+
+/// Entry points for the fuzz targets in `tests/fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing;
