@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 use crate::compose::{self, Templates};
-use crate::diag::{Diagnostic, Diagnostics, Origin, Severity};
+use crate::diag::{Diagnostic, Diagnostics, FieldPath, Origin, Severity};
 use crate::model::lint::{self, Lang};
 use crate::model::parse::{self, ParseError, ParseOptions};
 
@@ -71,19 +71,19 @@ fn unreadable(code: &'static str, message: String) -> Diagnostics {
 }
 
 fn parse_diagnostics(error: ParseError) -> Diagnostics {
-    let origin = match &error {
-        ParseError::Field { path, .. }
-        | ParseError::Invalid { path, .. }
-        | ParseError::TextTooLong { path, .. }
-        | ParseError::TooManyNodes { path, .. } => Origin::Field(path.clone()),
-        ParseError::NotUtf8 { offset } => Origin::Offset(*offset as u64),
+    let origin = match (&error, error.path()) {
+        (ParseError::Profiles { file, .. }, Some(path)) => {
+            Origin::Field(FieldPath::new(format!("{}:{path}", file.display())))
+        }
+        (_, Some(path)) => Origin::Field(path.clone()),
+        (ParseError::NotUtf8 { offset }, None) => Origin::Offset(*offset as u64),
         _ => Origin::Input,
     };
-    Diagnostics(vec![Diagnostic::error(
-        "unreadable",
-        origin,
-        error.to_string(),
-    )])
+    let message = match (&error, error.path()) {
+        (ParseError::Profiles { error, .. }, Some(_)) => error.detail(),
+        _ => error.detail(),
+    };
+    Diagnostics(vec![Diagnostic::error("unreadable", origin, message)])
 }
 
 /// The outcome of one check.

@@ -8,8 +8,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `vanban bench`: timing of the pipeline stages.
 pub mod bench;
+/// `vanban check`: the format lints.
 pub mod check;
+/// `vanban pki`: the development PKI.
+pub mod pki;
 
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
@@ -23,6 +27,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Keys and certificates: `pki init` generates a development PKI.
+    Pki(pki::PkiArgs),
     /// Print the JSON Schema of the document input format.
     Schema,
     /// Check a document against the format rules (exit 0 clean, 1 errors, 2 unreadable).
@@ -56,6 +62,7 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> u8 {
     match command {
+        Command::Pki(args) => pki::run(args),
         Command::Schema => schema(),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args),

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use crate::diag::FieldPath;
 use crate::limits::{MAX_NODES, MAX_TEXT_BYTES};
 use crate::model::input::{
-    AppendixInput, DocumentInput, IssuerInput, Lines, NodeInput, RecipientInput, SecrecyInput,
-    SignatureInput, TableInput, UrgencyInput,
+    AppendixInput, DocumentInput, IssuerInput, Lines, NodeInput, RecipientFull, RecipientInput,
+    SecrecyInput, SignatureInput, TableInput, UrgencyInput,
 };
 use crate::model::kind::{Kind, KindTable, SymbolScheme};
 use crate::model::lint::{Finding, Problem};
@@ -361,7 +361,7 @@ impl Builder {
             let at = path("recipients").index(index);
             let (name, purpose) = match recipient {
                 RecipientInput::Name(name) => (self.text(&at, name)?, None),
-                RecipientInput::Full { name, purpose } => {
+                RecipientInput::Full(RecipientFull { name, purpose }) => {
                     let purpose = match purpose {
                         Some(p) => Some(self.text(&at.field("purpose"), p)?),
                         None => None,
@@ -833,18 +833,46 @@ fn attached_note(doc: &Document) -> String {
     )
 }
 
-/// "CÔNG ĐOÀN NGÀNH Y TẾ" → "Công đoàn ngành y tế"; words without a vowel ("LĐLĐ", "CĐN")
-/// are abbreviations and stay upper case.
+/// The issuer's upper-case name as running text, by rule of thumb (the lints suggest writing
+/// `name_in_text`): sentence case, except abbreviations (words without a vowel: "LĐLĐ"),
+/// "Lao động" after "Liên đoàn", "Việt Nam", place names after an administrative unit word
+/// (tỉnh, huyện, thành phố …) and the first word after "ngành".
+/// "LIÊN ĐOÀN LAO ĐỘNG TỈNH BÌNH ĐỊNH" → "Liên đoàn Lao động tỉnh Bình Định".
 fn sentence_case(name: &str) -> String {
-    let mut out = Vec::new();
-    for (index, word) in name.split_whitespace().enumerate() {
-        let has_vowel = word.chars().any(is_vowel);
-        let word = if !has_vowel {
-            word.to_owned()
-        } else {
-            word.to_lowercase()
-        };
-        out.push(if index == 0 { capitalise(&word) } else { word });
+    const UNITS: &[&str] = &[
+        "tỉnh",
+        "huyện",
+        "quận",
+        "xã",
+        "phường",
+        "thị",
+        "phố",
+        "trấn",
+    ];
+    let lower = text::nfc(&name.to_lowercase());
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let upper_words: Vec<&str> = name.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut proper = false;
+    for (index, word) in words.iter().enumerate() {
+        let previous = index.checked_sub(1).map(|i| words[i]);
+        let keep_upper = !upper_words
+            .get(index)
+            .is_some_and(|w| w.chars().any(is_vowel));
+        let capital = index == 0
+            || proper
+            || matches!(previous, Some("ngành"))
+            || (*word == "lao" && previous == Some("đoàn"))
+            || (*word == "việt" || (*word == "nam" && previous == Some("việt")));
+        out.push(match (keep_upper, capital) {
+            (true, _) => upper_words[index].to_owned(),
+            (false, true) => capitalise(word),
+            (false, false) => (*word).to_owned(),
+        });
+        if UNITS.contains(word) && !matches!(*word, "thị" if words.get(index + 1) == Some(&"xã"))
+        {
+            proper = true;
+        }
     }
     text::nfc(&out.join(" "))
 }
@@ -887,8 +915,16 @@ mod tests {
     fn sentence_case_keeps_abbreviations() {
         assert_eq!(
             sentence_case("CÔNG ĐOÀN NGÀNH Y TẾ"),
-            "Công đoàn ngành y tế"
+            "Công đoàn ngành Y tế"
         );
-        assert_eq!(sentence_case("LĐLĐ TỈNH LAI CHÂU"), "LĐLĐ tỉnh lai châu");
+        assert_eq!(sentence_case("LĐLĐ TỈNH LAI CHÂU"), "LĐLĐ tỉnh Lai Châu");
+        assert_eq!(
+            sentence_case("LIÊN ĐOÀN LAO ĐỘNG TỈNH BÌNH ĐỊNH"),
+            "Liên đoàn Lao động tỉnh Bình Định"
+        );
+        assert_eq!(
+            sentence_case("CÔNG ĐOÀN ĐƯỜNG SẮT VIỆT NAM"),
+            "Công đoàn đường sắt Việt Nam"
+        );
     }
 }

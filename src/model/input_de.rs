@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::model::input::{Lines, NodeInput, RecipientInput, TableInput};
+use crate::model::input::{Lines, NodeInput, RecipientFull, RecipientInput, TableInput};
 
 const NODE_KINDS: &[&str] = &[
     "part", "chapter", "division", "article", "section", "item", "point", "bullet", "para", "table",
@@ -94,14 +94,6 @@ fn dash() -> String {
 #[serde(deny_unknown_fields)]
 struct ParaFields {
     text: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RecipientFields {
-    name: String,
-    #[serde(default)]
-    purpose: Option<String>,
 }
 
 /// The variant `kind` with its fields read from `fields`.
@@ -268,9 +260,7 @@ impl<'de> Visitor<'de> for RecipientVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RecipientInput, A::Error> {
-        let RecipientFields { name, purpose } =
-            RecipientFields::deserialize(MapAccessDeserializer::new(map))?;
-        Ok(RecipientInput::Full { name, purpose })
+        RecipientFull::deserialize(MapAccessDeserializer::new(map)).map(RecipientInput::Full)
     }
 }
 

@@ -117,6 +117,45 @@ pub enum ParseError {
     },
 }
 
+impl ParseError {
+    /// The field path the error points at, when it has one.
+    pub fn path(&self) -> Option<&FieldPath> {
+        match self {
+            ParseError::Field { path, .. }
+            | ParseError::Invalid { path, .. }
+            | ParseError::TextTooLong { path, .. }
+            | ParseError::TooManyNodes { path, .. } => Some(path),
+            ParseError::Profiles { error, .. } => error.path(),
+            _ => None,
+        }
+    }
+
+    /// The message without the field path (for reports that print the path separately).
+    pub fn detail(&self) -> String {
+        match self {
+            ParseError::Field {
+                message,
+                line,
+                column,
+                ..
+            } => {
+                format!("{message}{}", location(*line, *column))
+            }
+            ParseError::Invalid { message, .. } => message.clone(),
+            ParseError::TextTooLong { size, limit, .. } => {
+                format!("văn bản quá dài, {size} byte, giới hạn {limit} (text too long)")
+            }
+            ParseError::TooManyNodes { limit, .. } => {
+                format!("quá {limit} phần tử nội dung (too many body nodes)")
+            }
+            ParseError::Profiles { file, error } => {
+                format!("{}: {}", file.display(), error.detail())
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 fn location(line: Option<usize>, column: Option<usize>) -> String {
     match (line, column) {
         (Some(line), Some(column)) => format!(" (dòng {line}, cột {column})"),
@@ -262,6 +301,24 @@ pub struct LoadedProfile {
     pub file: PathBuf,
 }
 
+/// `profiles.yaml` next to the data file, or in the nearest of its parent directories (so
+/// `fixtures/extra/x.yaml` finds `fixtures/profiles.yaml`), at most [`PROFILE_SEARCH_DEPTH`]
+/// levels up.
+fn find_profiles(source: &Path) -> Option<PathBuf> {
+    let start = source
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    start
+        .ancestors()
+        .take(PROFILE_SEARCH_DEPTH)
+        .map(|dir| dir.join(PROFILES_FILE))
+        .find(|file| file.is_file())
+}
+
+/// How many directories [`find_profiles`] looks at: the data file's and three above it.
+pub const PROFILE_SEARCH_DEPTH: usize = 4;
+
 fn load_profile(
     input: &DocumentInput,
     source: &Path,
@@ -272,18 +329,17 @@ fn load_profile(
     };
     let file = match &options.profiles {
         Some(file) => file.clone(),
-        None => source
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(PROFILES_FILE),
-    };
-    if !file.is_file() {
-        return Err(ParseError::Invalid {
+        None => find_profiles(source).ok_or_else(|| ParseError::Invalid {
             path: FieldPath::new("profile"),
             message: format!(
-                "hồ sơ “{name}” cần tệp {} nhưng không thấy (profiles file not found)",
-                file.display()
+                "hồ sơ “{name}” cần tệp {PROFILES_FILE} cạnh tệp dữ liệu hoặc ở thư mục cha, nhưng không thấy (profiles file not found)"
             ),
+        })?,
+    };
+    if !file.is_file() {
+        return Err(ParseError::Io {
+            file: file.clone(),
+            message: "không thấy tệp hồ sơ (profiles file not found)".into(),
         });
     }
     let wrap = |error: ParseError| ParseError::Profiles {
