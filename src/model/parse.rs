@@ -239,9 +239,15 @@ fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let de = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let location = e.inner().location();
+        let path = field_path(e.path());
+        // serde_norway prefixes its message with the path it tracked itself.
+        let message = strip_location(&e.inner().to_string());
+        let message = message
+            .strip_prefix(&format!("{}: ", e.path()))
+            .map_or(message.clone(), str::to_owned);
         ParseError::Field {
-            path: field_path(e.path()),
-            message: strip_location(&e.inner().to_string()),
+            path,
+            message,
             line: location.as_ref().map(|l| l.line()),
             column: location.as_ref().map(|l| l.column()),
         }
