@@ -26,6 +26,8 @@ pub mod compose;
 pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
+/// Renderers: laid-out pages to PDF.
+pub mod render;
 
 /// Keys, certificates, trust anchors and path validation.
 pub mod pki;

@@ -56,6 +56,7 @@ pub fn layout(composed: &Composed, book: &FontBook, geometry: PageGeometry) -> P
         };
         placed.extend(paginate(section, &geometry, &mut ctx.diagnostics));
     }
+    number_pages(&mut placed, &geometry, &mut ctx);
     collect(placed, geometry, ctx.diagnostics)
 }
 
@@ -65,6 +66,33 @@ fn address(blocks: &[&Block], text: Column, ctx: &mut Ctx<'_>) -> Option<Frag> {
         return None;
     }
     Some(header::stack_blocks(blocks, text, ctx))
+}
+
+/// Page numbers (13 pt) centred in the top margin, drawn after the page's content.
+fn number_pages(placed: &mut [PlacedPage], geometry: &PageGeometry, ctx: &mut Ctx<'_>) {
+    let style = style::BlockStyle {
+        size: style::PAGE_NUMBER_SIZE,
+        align: style::Align::Center,
+        first_indent: 0.0,
+        line_height: 1.0,
+        ..style::style(crate::compose::Role::Paragraph)
+    };
+    let column = Column {
+        x: geometry.left,
+        width: geometry.text_width(),
+    };
+    let origin = crate::diag::FieldPath::root();
+    for page in placed {
+        let Some(number) = page.page.number else {
+            continue;
+        };
+        let run = crate::compose::Run::plain(number.to_string());
+        let line = para::set_text(&[run], &style, column, ctx, &origin).into_frag();
+        let top = geometry.page_number_baseline - line.baseline;
+        page.page
+            .items
+            .extend(line.items.into_iter().map(|item| item.shifted(top)));
+    }
 }
 
 fn collect(placed: Vec<PlacedPage>, geometry: PageGeometry, diagnostics: Diagnostics) -> Pages {

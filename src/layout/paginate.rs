@@ -80,13 +80,8 @@ pub fn paginate(
     let mut out = Vec::with_capacity(pages.len());
     for (index, placed) in pages.into_iter().enumerate() {
         let mut page = PlacedPage::default();
-        if index == 0 {
-            if let Some(frag) = &head {
-                put(&mut page, frag.clone(), top);
-            }
-            if let Some(frag) = &foot {
-                put(&mut page, frag.clone(), bottom - foot_height);
-            }
+        if let (0, Some(frag)) = (index, &head) {
+            put(&mut page, frag.clone(), top);
         }
         for (element, y, with_header) in placed {
             let element = &elements[element];
@@ -98,6 +93,9 @@ pub fn paginate(
                 }
             }
             put(&mut page, element.frag.clone(), y);
+        }
+        if let (0, Some(frag)) = (index, &foot) {
+            put(&mut page, frag.clone(), bottom - foot_height);
         }
         page.page.number = (index > 0).then(|| index as u32 + 1);
         out.push(page);
