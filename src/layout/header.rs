@@ -216,7 +216,11 @@ fn stamps(blocks: &[&Block], x: f32, ctx: &mut Ctx<'_>) -> Frag {
 /// A one-line text in a frame 8 mm high centred at `centre`; the frame is `width` wide or
 /// the text plus padding.
 fn framed(block: &Block, centre: f32, width: Option<f32>, ctx: &mut Ctx<'_>) -> Frag {
-    let style = style(block.role);
+    let style = BlockStyle {
+        align: crate::layout::style::Align::Center,
+        first_indent: 0.0,
+        ..style(block.role)
+    };
     let text: String = runs(block).iter().map(|run| run.text.as_str()).collect();
     let face = FaceId::from_style(style.bold, style.italic);
     let natural = measure(&text, face, style.size, ctx.book);

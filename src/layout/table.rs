@@ -139,21 +139,38 @@ fn column_widths(table: &Table, total: f32, style: &BlockStyle, ctx: &mut Ctx<'_
     distribute(&min, &max, total)
 }
 
+/// Share `total` among columns: narrow columns get their one-line width first (water
+/// filling in order of that width), every column keeps at least its longest word, and the
+/// widest columns share what is left.
 fn distribute(min: &[f32], max: &[f32], total: f32) -> Vec<f32> {
     let sum_min: f32 = min.iter().sum();
-    let sum_max: f32 = max.iter().sum();
     if sum_min >= total {
         return min.iter().map(|w| total * w / sum_min).collect();
     }
+    let sum_max: f32 = max.iter().sum();
     if sum_max <= total {
         return max.iter().map(|w| total * w / sum_max).collect();
     }
-    let spare = total - sum_min;
-    let want = sum_max - sum_min;
-    min.iter()
-        .zip(max)
-        .map(|(lo, hi)| lo + spare * (hi - lo) / want)
-        .collect()
+    let mut order: Vec<usize> = (0..min.len()).collect();
+    order.sort_by(|&a, &b| max[a].total_cmp(&max[b]));
+    let mut widths = min.to_vec();
+    let mut remaining = total;
+    let mut min_rest = sum_min;
+    for (k, &column) in order.iter().enumerate() {
+        min_rest -= min[column];
+        let share = remaining / (order.len() - k) as f32;
+        let width = if k + 1 == order.len() {
+            remaining
+        } else {
+            max[column]
+                .min(share)
+                .max(min[column])
+                .min(remaining - min_rest)
+        };
+        widths[column] = width;
+        remaining -= width;
+    }
+    widths
 }
 
 /// Longest word and whole single-line width of a cell, pt.
@@ -186,5 +203,15 @@ mod tests {
         assert!((widths.iter().sum::<f32>() - 300.0).abs() < 0.01);
         assert!(widths[0] >= 30.0 && widths[1] >= 60.0 && widths[2] >= 20.0);
         assert!(widths[1] > widths[0]);
+        // A short column gets its one-line width when the long one can wrap.
+        let widths = distribute(
+            &[20.0, 40.0, 60.0, 50.0],
+            &[25.0, 160.0, 500.0, 85.0],
+            468.0,
+        );
+        assert_eq!(widths[0], 25.0);
+        assert_eq!(widths[3], 85.0);
+        assert_eq!(widths[1], 160.0);
+        assert!((widths.iter().sum::<f32>() - 468.0).abs() < 0.01);
     }
 }
