@@ -215,10 +215,9 @@ fn read_bags(
         budget.spend(1)?;
         let value = bag.bag_value.to_der().map_err(malformed("SafeBag"))?;
         match bag.bag_id {
-            id if id == OID_KEY_BAG => {
-                if contents.key.is_none() {
-                    contents.key = Some(Zeroizing::new(value));
-                }
+            // The first key wins; a second key bag is ignored like any unknown bag.
+            id if id == OID_KEY_BAG && contents.key.is_none() => {
+                contents.key = Some(Zeroizing::new(value));
             }
             id if id == OID_SHROUDED_KEY_BAG => {
                 let shrouded =

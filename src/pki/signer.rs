@@ -559,7 +559,7 @@ pub(crate) fn order_chain(leaf: Vec<u8>, pool: &[Vec<u8>]) -> Vec<Vec<u8>> {
 /// Convert a raw ECDSA signature `r‖s` (as PKCS#11 and some remote services return it) into the
 /// DER `SEQUENCE { r INTEGER, s INTEGER }` that CMS carries. `None` if the length is odd or zero.
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return None;
     }
     let (r, s) = raw.split_at(raw.len() / 2);
