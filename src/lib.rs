@@ -27,6 +27,9 @@ pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
 
+/// Renderers: composed blocks become DOCX (and PDF) files.
+pub mod render;
+
 /// Keys, certificates, trust anchors and path validation.
 pub mod pki;
 
