@@ -22,7 +22,7 @@ use crate::layout::style::{
 };
 
 use super::images::Placed;
-use super::measure::{ascent, text_width};
+use super::measure::{ascent, line_height, text_width};
 use super::styles::{PAGE_NUMBER, RED, SLOT, SPACER, TABLE_HEADER, rule_style_id, style_id};
 use super::units::{eighths, emu, half_points, twips, twips_u};
 
@@ -57,6 +57,10 @@ pub struct Images {
     /// Seal (ô 8).
     pub seal: Option<Placed>,
 }
+
+/// Room left when deciding whether a line fits its column: our sum of advances and the
+/// reader's line breaker round differently (LibreOffice wrapped a 98.9 mm line in 99 mm).
+const FIT_MARGIN: f32 = 3.0;
 
 const PAGE_HEADER: (&str, &str) = ("rIdVbHeaderPage", "header1.xml");
 const EMPTY_HEADER: (&str, &str) = ("rIdVbHeaderEmpty", "header2.xml");
@@ -315,12 +319,11 @@ impl Writer {
     fn place_date_size(&self, blocks: &[&Block], right: &mut f32) -> Option<f32> {
         let block = blocks.first()?;
         let block_style = style::style(block.role);
-        let width = block_width(block, block_style.size);
-        if width <= *right {
+        if block_width(block, block_style.size) + FIT_MARGIN <= *right {
             return None;
         }
         let smaller = block_style.size - 1.0;
-        let overflow = block_width(block, smaller) - *right;
+        let overflow = block_width(block, smaller) + FIT_MARGIN - *right;
         if overflow > 0.0 {
             *right += overflow.min(mm(10.0));
         }
@@ -333,7 +336,7 @@ impl Writer {
             .iter()
             .find(|block| block.role == Role::NationalName)?;
         let size = style::style(Role::NationalName).size;
-        (block_width(block, size) > right).then_some(size - 1.0)
+        (block_width(block, size) + FIT_MARGIN > right).then_some(size - 1.0)
     }
 
     /// Blocks stacked in one column, each followed by its rule if it has one.
@@ -546,13 +549,24 @@ impl Writer {
         }
         let (left, right) = (self.left_column(), self.right_column());
         let recipients = self.column_blocks(&regions.recipients, left, None);
-        let mut signature = Vec::new();
-        for block in &regions.signature {
-            let mut paragraph = self.text_paragraph(block);
-            if block.role == Role::SignSpace {
-                paragraph = add_images(paragraph, images, right);
-            }
-            signature.push(paragraph);
+        let mut signature: Vec<Paragraph> = regions
+            .signature
+            .iter()
+            .map(|block| self.text_paragraph(block))
+            .collect();
+        let space = regions
+            .signature
+            .iter()
+            .position(|block| block.role == Role::SignSpace);
+        if let Some(space) = space {
+            // The images hang from the line above the space, so that a seal taller than the
+            // space can still be centred on it (docx-rs offsets cannot be negative).
+            let (anchor, lead) = match space.checked_sub(1) {
+                Some(above) => (above, line_box(regions.signature[above].role)),
+                None => (space, 0.0),
+            };
+            let paragraph = std::mem::take(&mut signature[anchor]);
+            signature[anchor] = add_images(paragraph, images, right, lead);
         }
         // "Nơi nhận:" (12 pt) and the first authority line (14 pt) share a baseline.
         let heading = first_size(&regions.recipients, None);
@@ -634,8 +648,9 @@ fn slot_gap(kind: SlotKind, block_style: &BlockStyle, size: Option<f32>) -> Stri
 }
 
 /// The floating signature and seal in the signature space: the signature centred, the seal
-/// over its left third (FORMAT.md §3.9), both inside the cell.
-fn add_images(paragraph: Paragraph, images: &Images, column: f32) -> Paragraph {
+/// over its left third (FORMAT.md §3.9), both inside the cell, centred on the signature
+/// space that starts `lead` pt below the anchor paragraph's top.
+fn add_images(paragraph: Paragraph, images: &Images, column: f32, lead: f32) -> Paragraph {
     let space = style::SIGNATURE_SPACE;
     let signature_left = images
         .signature
@@ -643,7 +658,7 @@ fn add_images(paragraph: Paragraph, images: &Images, column: f32) -> Paragraph {
         .map(|image| ((column - image.size.0) / 2.0).max(0.0));
     let mut paragraph = paragraph;
     if let (Some(image), Some(left)) = (&images.signature, signature_left) {
-        let top = ((space - image.size.1) / 2.0).max(0.0);
+        let top = (lead + (space - image.size.1) / 2.0).max(0.0);
         paragraph =
             paragraph.add_run(Run::new().add_image(floating(image, "signature", left, top, 1)));
     }
@@ -652,7 +667,7 @@ fn add_images(paragraph: Paragraph, images: &Images, column: f32) -> Paragraph {
             (Some(image), Some(sign_left)) => sign_left + image.size.0 / 3.0 - seal.size.0,
             _ => (column - seal.size.0) / 2.0,
         };
-        let top = (space - seal.size.1) / 2.0;
+        let top = lead + (space - seal.size.1) / 2.0;
         paragraph = paragraph.add_run(Run::new().add_image(floating(
             seal,
             "seal",
@@ -662,6 +677,12 @@ fn add_images(paragraph: Paragraph, images: &Images, column: f32) -> Paragraph {
         )));
     }
     paragraph
+}
+
+/// Height of a one-line paragraph of `role`: its line and its space after.
+fn line_box(role: Role) -> f32 {
+    let block_style = style::style(role);
+    block_style.size * line_height() * block_style.line_height + block_style.space_after
 }
 
 /// A picture floating in front of the text, `left`/`top` pt from its cell and paragraph.

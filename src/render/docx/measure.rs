@@ -22,6 +22,8 @@ struct Advances {
     units_per_em: f32,
     /// Ascender over the em (Word places the first baseline this far below the line top).
     ascent: f32,
+    /// Ascender plus descender over the em: Word's single line.
+    line: f32,
     /// Advance of each code point below U+2000 (Latin, Vietnamese, punctuation).
     table: Vec<u16>,
     /// Advance used for anything outside the table or without a glyph.
@@ -46,6 +48,7 @@ impl Advances {
         Advances {
             units_per_em: f32::from(face.units_per_em()),
             ascent: f32::from(face.ascender()) / f32::from(face.units_per_em()),
+            line: f32::from(face.ascender() - face.descender()) / f32::from(face.units_per_em()),
             table,
             fallback,
         }
@@ -85,6 +88,11 @@ pub fn text_width(text: &str, bold: bool, italic: bool, size: f32) -> f32 {
 /// its baseline sits (0.891 for Times New Roman).
 pub fn ascent() -> f32 {
     faces()[0].ascent
+}
+
+/// Height of a single-spaced line as a fraction of the size (1.107 for Times New Roman).
+pub fn line_height() -> f32 {
+    faces()[0].line
 }
 
 #[cfg(test)]

@@ -481,7 +481,10 @@ fn push_paragraph_props(xml: &mut String, props: &ParagraphProps) {
 }
 
 fn push_run_props(xml: &mut String, props: &RunProps) {
-    xml.push_str("<w:rPr>");
+    let _ = write!(
+        xml,
+        r#"<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>"#
+    );
     let toggle = |on: bool| if on { "" } else { r#" w:val="0""# };
     let _ = write!(
         xml,
