@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `vanban pki`: the development PKI.
+pub mod pki;
+
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
 #[command(name = "vanban", version, about)]
@@ -20,6 +23,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Keys and certificates: `pki init` generates a development PKI.
+    Pki(pki::PkiArgs),
     /// Print the JSON Schema of the document input format.
     Schema,
 }
@@ -49,6 +54,7 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> u8 {
     match command {
+        Command::Pki(args) => pki::run(args),
         Command::Schema => schema(),
     }
 }

@@ -325,13 +325,18 @@ pub enum RecipientInput {
     /// Just the name.
     Name(String),
     /// Name with a purpose suffix.
-    Full {
-        /// "Ban Thường vụ LĐLĐ tỉnh".
-        name: String,
-        /// Suffix in parentheses: "b/c", "t/hiện", "để biết".
-        #[serde(default)]
-        purpose: Option<String>,
-    },
+    Full(RecipientFull),
+}
+
+/// A Nơi nhận line with its purpose suffix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientFull {
+    /// "Ban Thường vụ LĐLĐ tỉnh".
+    pub name: String,
+    /// Suffix in parentheses: "b/c", "t/hiện", "để biết".
+    #[serde(default)]
+    pub purpose: Option<String>,
 }
 
 /// The Lưu line: `- Lưu: VT, Ban CSPL (02).`
