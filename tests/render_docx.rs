@@ -445,6 +445,40 @@ fn libreoffice_converts_every_document() {
             .chars()
             .all(|c| c.is_ascii_digit())
     );
+
+    // Công văn: the Kính gửi dashes stand under the colon of "Kính gửi:" (FORMAT.md §3.10).
+    let letter = words(&pdfs[2], 1);
+    let kinh_gui = find_word(&letter, "gửi:");
+    let colon = kinh_gui.2;
+    let dashes: Vec<&Word> = letter
+        .iter()
+        .filter(|word| word.0 == "-" && word.1 > 150.0 && word.3 > kinh_gui.3)
+        .collect();
+    assert_eq!(dashes.len(), 3, "three recipients");
+    for dash in dashes {
+        assert!(
+            (dash.1 - (colon - 4.0)).abs() < 1.5,
+            "dash at {} vs colon {colon}",
+            dash.1
+        );
+    }
+    // Baselines: "Số:" (13 pt) with the place-date line (14 pt), "Nơi nhận:" (12 pt) with
+    // the first authority line (14 pt). A word's box top is its baseline minus the ascent.
+    let baseline = |word: &Word, size: f32| word.3 + 0.891 * size;
+    let first = words(ke_hoach, 1);
+    let number = baseline(find_word(&first, "Số:"), 13.0);
+    let place = baseline(find_word(&first, "Đồng"), 14.0);
+    assert!(
+        (number - place).abs() < 0.5,
+        "Số: {number} vs place-date {place}"
+    );
+    let last = words(ke_hoach, pages(ke_hoach));
+    let heading = baseline(find_word(&last, "Nơi"), 12.0);
+    let authority = baseline(find_word(&last, "TM."), 14.0);
+    assert!(
+        (heading - authority).abs() < 0.5,
+        "Nơi nhận {heading} vs TM. {authority}"
+    );
 }
 
 /// python-docx reads back exactly the model's text, the page setup, the styles and the
@@ -677,6 +711,36 @@ fn page_text(pdf: &Path, page: usize) -> String {
     all.push(pdf.as_os_str());
     all.push(std::ffi::OsStr::new("-"));
     run("pdftotext", &all)
+}
+
+/// A word on a page: text, x min, x max, y min (top, in pt from the top edge).
+type Word = (String, f32, f32, f32);
+
+fn words(pdf: &Path, page: usize) -> Vec<Word> {
+    let page = page.to_string();
+    let args = ["-bbox", "-f", &page, "-l", &page];
+    let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    all.push(pdf.as_os_str());
+    all.push(std::ffi::OsStr::new("-"));
+    let html = run("pdftotext", &all);
+    html.lines()
+        .filter_map(|line| {
+            let line = line.trim().strip_prefix("<word ")?;
+            let number = |name: &str| -> Option<f32> {
+                let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+                line[start..].split('"').next()?.parse().ok()
+            };
+            let text = line.split('>').nth(1)?.split('<').next()?.to_owned();
+            Some((text, number("xMin")?, number("xMax")?, number("yMin")?))
+        })
+        .collect()
+}
+
+fn find_word<'a>(words: &'a [Word], text: &str) -> &'a Word {
+    words
+        .iter()
+        .find(|word| word.0 == text)
+        .unwrap_or_else(|| panic!("no word {text:?}"))
 }
 
 fn first_line(text: &str) -> String {

@@ -84,7 +84,7 @@ pub fn build(composed: &Composed, images: &Images) -> Body {
     children.extend(writer.signature_row(&regions, images));
     let mut section = main_section;
     for appendix in &regions.appendices {
-        children.push(Child::Paragraph(section_break(section.property())));
+        children.push(Child::paragraph(section_break(section.property())));
         children.extend(writer.flow(appendix, false));
         section = SectionKind::Appendix {
             address: !regions.address.is_empty(),
@@ -92,8 +92,8 @@ pub fn build(composed: &Composed, images: &Images) -> Body {
     }
     for child in children {
         docx = match child {
-            Child::Paragraph(paragraph) => docx.add_paragraph(paragraph),
-            Child::Table(table) => docx.add_table(table),
+            Child::Paragraph(paragraph) => docx.add_paragraph(*paragraph),
+            Child::Table(table) => docx.add_table(*table),
         };
     }
     docx.document.section_property = section.property();
@@ -106,8 +106,14 @@ pub fn build(composed: &Composed, images: &Images) -> Body {
 
 /// A body-level element in order.
 enum Child {
-    Paragraph(Paragraph),
-    Table(Table),
+    Paragraph(Box<Paragraph>),
+    Table(Box<Table>),
+}
+
+impl Child {
+    fn paragraph(paragraph: Paragraph) -> Child {
+        Child::Paragraph(Box::new(paragraph))
+    }
 }
 
 /// Which section a `w:sectPr` closes.
@@ -257,7 +263,7 @@ impl Writer {
     /// Records a table with `header_rows` repeated rows and returns it as a child.
     fn table(&mut self, table: Table, header_rows: usize) -> Child {
         self.header_rows.push(header_rows);
-        Child::Table(table)
+        Child::Table(Box::new(table))
     }
 
     // ---- header rows (ô 1–4) -------------------------------------------------------------
@@ -300,18 +306,11 @@ impl Writer {
         let place = first_size(&regions.place_date, place_size);
         let shift = ascent() * (place - number_size);
         let gap = style::HEADER_ROW_GAP;
-        let mut number = cell(left, self.column_blocks(&regions.number, left, None));
-        let mut date = cell(
-            right,
-            self.column_blocks(&regions.place_date, right, place_size),
-        );
-        number.property = number
-            .property
-            .margin_top(twips_u(gap + shift.max(0.0)), WidthType::Dxa);
-        date.property = date
-            .property
-            .margin_top(twips_u(gap + (-shift).max(0.0)), WidthType::Dxa);
-        TableRow::new(vec![number, date])
+        let mut number = self.column_blocks(&regions.number, left, None);
+        let mut date = self.column_blocks(&regions.place_date, right, place_size);
+        push_down(&mut number, gap + shift.max(0.0));
+        push_down(&mut date, gap + (-shift).max(0.0));
+        TableRow::new(vec![cell(left, number), cell(right, date)])
     }
 
     /// The place-date line at 14 pt may not fit its column: 13 pt, then let the table reach
@@ -365,7 +364,7 @@ impl Writer {
             } else {
                 style::STAMP_GAP.1
             };
-            children.push(Child::Paragraph(spacer(gap)));
+            children.push(Child::paragraph(spacer(gap)));
             let table = self.stamp(block, 0.0);
             children.push(self.table(table, 0));
         }
@@ -436,7 +435,7 @@ impl Writer {
             match &block.content {
                 Content::Table(table) => {
                     if matches!(children.last(), Some(Child::Table(_))) {
-                        children.push(Child::Paragraph(spacer(1.0)));
+                        children.push(Child::paragraph(spacer(1.0)));
                     }
                     let table = self.data_table(table);
                     children.push(self.table(table, header_count(block)));
@@ -446,12 +445,12 @@ impl Writer {
                     if let Some(gap) = gap {
                         paragraph = with_space_before(paragraph, gap);
                     }
-                    children.push(Child::Paragraph(paragraph));
+                    children.push(Child::paragraph(paragraph));
                     let next_role = blocks.get(index + 1).map(|next| next.role);
                     if next_role != Some(block.role) {
                         let widest = widest_line(blocks, block.role, self.text_width());
                         let rule = rule_paragraph(block.role, widest, self.text_width());
-                        children.extend(rule.map(Child::Paragraph));
+                        children.extend(rule.map(Child::paragraph));
                     }
                 }
             }
@@ -478,7 +477,7 @@ impl Writer {
                 .text_paragraph(head)
                 .indent(Some(twips(left)), None, None, None);
             let paragraph = with_gap(paragraph, gap);
-            return vec![Child::Paragraph(paragraph)];
+            return vec![Child::paragraph(paragraph)];
         }
         let colon = head_text
             .find(':')
@@ -494,7 +493,7 @@ impl Writer {
         let head = self
             .text_paragraph(head)
             .indent(Some(twips(left)), None, None, None);
-        children.push(Child::Paragraph(with_gap(head, gap)));
+        children.push(Child::paragraph(with_gap(head, gap)));
         for item in items {
             let paragraph = self.text_paragraph(item).indent(
                 Some(twips(left + dash_x + dash)),
@@ -502,7 +501,7 @@ impl Writer {
                 None,
                 None,
             );
-            children.push(Child::Paragraph(paragraph));
+            children.push(Child::paragraph(paragraph));
         }
         children
     }
@@ -573,15 +572,10 @@ impl Writer {
         let authority = first_size(&regions.signature, None);
         let shift = ascent() * (authority - heading);
         let gap = style::SIGNATURE_ROW_GAP - style::style(Role::Paragraph).space_after;
-        let mut left_cell = cell(left, recipients);
-        let mut right_cell = cell(right, signature);
-        left_cell.property = left_cell
-            .property
-            .margin_top(twips_u(gap + shift.max(0.0)), WidthType::Dxa);
-        right_cell.property = right_cell
-            .property
-            .margin_top(twips_u(gap + (-shift).max(0.0)), WidthType::Dxa);
-        let row = TableRow::new(vec![left_cell, right_cell]).cant_split();
+        let mut recipients = recipients;
+        push_down(&mut recipients, gap + shift.max(0.0));
+        push_down(&mut signature, gap + (-shift).max(0.0));
+        let row = TableRow::new(vec![cell(left, recipients), cell(right, signature)]).cant_split();
         let table = layout_table(vec![row], &[left, right]);
         vec![self.table(table, 0)]
     }
@@ -756,8 +750,8 @@ fn kinh_gui_group<'a>(blocks: &[&'a Block]) -> Vec<&'a Block> {
 /// The last paragraph of the body stays on the page of the signature row.
 fn keep_last_with_next(children: &mut [Child]) {
     if let Some(Child::Paragraph(paragraph)) = children.last_mut() {
-        let taken = std::mem::take(paragraph);
-        *paragraph = taken.keep_next(true);
+        let taken = std::mem::take(paragraph.as_mut());
+        **paragraph = taken.keep_next(true);
     }
 }
 
@@ -770,6 +764,15 @@ fn with_gap(paragraph: Paragraph, gap: Option<f32>) -> Paragraph {
 
 fn with_space_before(paragraph: Paragraph, gap: f32) -> Paragraph {
     paragraph.line_spacing(LineSpacing::new().before(twips(gap) as u32))
+}
+
+/// Moves a column down by `gap` pt: space before its first paragraph. (LibreOffice ignores a
+/// cell's own top margin, so baselines are aligned this way in both readers.)
+fn push_down(paragraphs: &mut [Paragraph], gap: f32) {
+    if let Some(first) = paragraphs.first_mut() {
+        let taken = std::mem::take(first);
+        *first = with_space_before(taken, gap);
+    }
 }
 
 /// An empty paragraph exactly `height` pt tall.
