@@ -28,6 +28,8 @@ pub mod compose;
 pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
+/// Renderers: composed blocks become PDF and DOCX files.
+pub mod render;
 
 /// PDF syntax for reading and appending: lexer, objects, xref, revisions, incremental writer.
 pub mod pdf;

@@ -12,8 +12,12 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 /// `vanban check`: the format lints.
 pub mod check;
+/// Reading a document as every command does.
+pub mod load;
 /// `vanban pki`: the development PKI.
 pub mod pki;
+/// `vanban render`.
+pub mod render;
 
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
@@ -35,6 +39,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Measure parse, lint and compose (median per file).
     Bench(bench::BenchArgs),
+    /// Compose a document and write it as PDF or DOCX.
+    Render(render::RenderArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -66,6 +72,7 @@ fn dispatch(command: Command) -> u8 {
         Command::Schema => schema(),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Render(args) => render::run(&args),
     }
 }
 

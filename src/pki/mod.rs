@@ -30,12 +30,18 @@ pub mod dev;
 pub mod external;
 /// Encrypted PKCS#8 key files and the passphrase that opens them.
 pub mod keystore;
+/// Certificate path validation per RFC 5280 at a given time (xác thực chuỗi chứng thư).
+pub mod path;
 /// PKCS#11 tokens and HSMs through `cryptoki`.
 pub mod pkcs11;
 /// PKCS#12 (.p12/.pfx) files as Vietnamese CAs deliver them.
 pub mod pkcs12;
+/// Revocation: CRLs and OCSP, embedded, cached or fetched (kiểm tra thu hồi).
+pub mod revocation;
 /// The `Signer` trait, algorithms, and the in-memory key signer.
 pub mod signer;
+/// Trust anchors: `certs/trusted/`, configured directories and files (chứng thư gốc tin cậy).
+pub mod trust;
 
 pub use signer::{DigestAlgorithm, KeyKind, KeySigner, SignatureAlgorithm, Signer, SignerError};
 
