@@ -68,7 +68,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Validates `end_entity`: its own checks first, then the search.
-    pub(super) fn run(mut self, end_entity: &'a Cert) -> Result<ValidatedPath, PathFailure> {
+    pub(super) fn run(mut self, end_entity: &'a Cert) -> Result<ValidatedPath, Box<PathFailure>> {
         if let Err(error) = self.check_end_entity(end_entity) {
             self.record(&[end_entity], error);
             return Err(self.failure(end_entity));
@@ -85,18 +85,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn failure(self, end_entity: &Cert) -> PathFailure {
+    fn failure(self, end_entity: &Cert) -> Box<PathFailure> {
         let reason = match self.best {
             Some((error, _)) => error,
             None => PathError::NoPathToTrustAnchor {
                 issuer: end_entity.issuer.display.clone(),
             },
         };
-        PathFailure {
+        Box::new(PathFailure {
             reason,
             attempts: self.attempts,
             ignored_pool: self.ignored_pool,
-        }
+        })
     }
 
     fn record(&mut self, chain: &[&Cert], error: PathError) {
@@ -306,14 +306,14 @@ impl<'a> Builder<'a> {
             });
         }
         let intermediates_below = below.iter().skip(1).filter(|c| !c.is_self_issued()).count();
-        if let Some(path_len) = path_len {
-            if (path_len as usize) < intermediates_below {
-                return Err(PathError::PathLenExceeded {
-                    subject: subject(),
-                    path_len,
-                    below: intermediates_below,
-                });
-            }
+        if let Some(path_len) = path_len
+            && (path_len as usize) < intermediates_below
+        {
+            return Err(PathError::PathLenExceeded {
+                subject: subject(),
+                path_len,
+                below: intermediates_below,
+            });
         }
         Ok(())
     }
@@ -366,11 +366,11 @@ impl<'a> Builder<'a> {
                     reason: revoked.reason,
                     evidence: revoked.source,
                 })?;
-            if let RevocationStatus::Unknown { problems } = &facts.status {
-                if self.revocation.policy() == RevocationPolicy::Required {
-                    let error = RevocationError::most_specific(problems);
-                    return Err(PathError::RevocationUnknown { subject, error });
-                }
+            if let RevocationStatus::Unknown { problems } = &facts.status
+                && self.revocation.policy() == RevocationPolicy::Required
+            {
+                let error = RevocationError::most_specific(problems);
+                return Err(PathError::RevocationUnknown { subject, error });
             }
             all.push(facts);
         }

@@ -84,9 +84,10 @@ fn in_scope(
                     return Err(unsupported("CRL partitioned by reason (onlySomeReasons)"));
                 }
                 let is_ca = cert.basic_constraints.is_some_and(|(ca, _)| ca);
-                in_scope &= !(idp.only_contains_user_certs && is_ca)
-                    && !(idp.only_contains_ca_certs && !is_ca)
-                    && !idp.only_contains_attribute_certs;
+                let scope_excludes = (idp.only_contains_user_certs && is_ca)
+                    || (idp.only_contains_ca_certs && !is_ca)
+                    || idp.only_contains_attribute_certs;
+                in_scope &= !scope_excludes;
                 in_scope &= distribution_point_matches(idp.distribution_point.as_ref(), cert)
                     .ok_or_else(|| unsupported("distribution point relative to the issuer"))?;
             }

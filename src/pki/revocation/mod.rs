@@ -166,6 +166,27 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
+    /// The RFC 5280 name (`keyCompromise`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            RevocationReason::AaCompromise => "aACompromise",
+            RevocationReason::AffiliationChanged => "affiliationChanged",
+            RevocationReason::CaCompromise => "cACompromise",
+            RevocationReason::CertificateHold => "certificateHold",
+            RevocationReason::CessationOfOperation => "cessationOfOperation",
+            RevocationReason::KeyCompromise => "keyCompromise",
+            RevocationReason::PrivilegeWithdrawn => "privilegeWithdrawn",
+            RevocationReason::RemoveFromCrl => "removeFromCRL",
+            RevocationReason::Superseded => "superseded",
+            RevocationReason::Unspecified => "unspecified",
+        }
+    }
+
+    /// The name of an optional reason, for messages.
+    pub fn describe(reason: Option<Self>) -> &'static str {
+        reason.map_or("no reason given", Self::name)
+    }
+
     /// From the CRLReason code; `None` for codes RFC 5280 does not define (7, > 10).
     pub fn from_code(code: u8) -> Option<Self> {
         Some(match code {
@@ -261,7 +282,8 @@ pub enum RevocationError {
     },
     /// The CRL was superseded before the validation time (nextUpdate < validation time).
     #[error(
-        "CRL of {issuer}: stale (thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {at})"
+        "CRL of {issuer}: stale (thisUpdate {}, nextUpdate {}, validation time {})",
+        show(.this_update), show_opt(.next_update), show(.at)
     )]
     CrlStale {
         /// The CRL issuer.
@@ -322,7 +344,8 @@ pub enum RevocationError {
     },
     /// The response was superseded before the validation time.
     #[error(
-        "OCSP response stale (thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {at})"
+        "OCSP response stale (thisUpdate {}, nextUpdate {}, validation time {})",
+        show(.this_update), show_opt(.next_update), show(.at)
     )]
     OcspStale {
         /// thisUpdate.
@@ -583,10 +606,10 @@ impl<'a> Session<'a> {
         cert: &Cert,
         issuer: &Cert,
     ) {
-        if let (Some(dir), Ok(Some(_))) = (&self.options.cache, answer) {
-            if dir.writable {
-                let _ = cache::write(dir, kind, cert, issuer, der);
-            }
+        if let (Some(dir), Ok(Some(_))) = (&self.options.cache, answer)
+            && dir.writable
+        {
+            let _ = cache::write(dir, kind, cert, issuer, der);
         }
     }
 }
@@ -668,6 +691,16 @@ fn decide(
         status,
         evidence: Some(chosen.evidence.clone()),
     })
+}
+
+/// A time for messages, RFC 3339 (`2025-06-01T08:00:00Z`).
+pub(crate) fn show(time: &OffsetDateTime) -> String {
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time.to_string())
+}
+
+fn show_opt(time: &Option<OffsetDateTime>) -> String {
+    time.as_ref().map_or_else(|| "none".to_owned(), show)
 }
 
 /// Whether evidence issued at `this_update`, superseded at `next_update`, speaks for the

@@ -101,10 +101,10 @@ pub(crate) fn check(
     };
     let responder = authorise(&basic, issuer, signatures)?;
     verify_signature(&basic, &basic_der, &responder, signatures)?;
-    if let (Some(sent), Some(got)) = (nonce, data.nonce()) {
-        if got.0.as_bytes() != sent {
-            return Err(RevocationError::OcspNonceMismatch);
-        }
+    if let (Some(sent), Some(got)) = (nonce, data.nonce())
+        && got.0.as_bytes() != sent
+    {
+        return Err(RevocationError::OcspNonceMismatch);
     }
     answer(single, &responder, at).map(Some)
 }
