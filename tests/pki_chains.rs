@@ -2262,3 +2262,74 @@ fn the_trust_store_refuses_keys_garbage_and_missing_files() {
     });
     assert!(store.expect("empty is fine").is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile bytes.
+// ---------------------------------------------------------------------------------------------
+
+/// Corrupts certificates, CRLs and OCSP responses a byte or a length at a time. Nothing may
+/// panic, and no corrupted input may validate: every byte of each is either structure (a
+/// change breaks parsing) or covered by a signature.
+#[test]
+fn corrupted_certificates_crls_and_ocsp_responses_never_validate() {
+    let dir = TempDir::new("corrupt");
+    let mut specs = Specs::base();
+    with_responders(&mut specs);
+    let pki = Pki::make(&specs, dir.path());
+    let store = pki.trust_store();
+    let root_crl = pki.crls(&[root_crl()]).remove(0);
+    let int_crl = pki.crls(&[int_crl(&[])]).remove(0);
+    let ocsp = pki
+        .ocsp_responses(&[Evidence::Ocsp(OcspSpec::new("resp"))], dir.path())
+        .remove(0);
+    let originals = [
+        pki.get("leaf").der.clone(),
+        pki.get("int").der.clone(),
+        int_crl,
+        ocsp,
+    ];
+    // Every single-bit flip at every position, then truncations at every 7th length.
+    let mut corruptions: Vec<(usize, Vec<u8>)> = Vec::new();
+    for (target, original) in originals.iter().enumerate() {
+        for at in 0..original.len() {
+            let mut bytes = original.clone();
+            bytes[at] ^= 0x01;
+            corruptions.push((target, bytes));
+        }
+        for len in (0..original.len()).step_by(7) {
+            corruptions.push((target, original[..len].to_vec()));
+        }
+    }
+    let mut outcomes = [0usize; 2];
+    for (round, (target, corrupted)) in corruptions.into_iter().enumerate() {
+        let mut inputs = originals.clone();
+        inputs[target] = corrupted;
+        // Both revocation kinds are offered for the signer: the CRL (2) and the OCSP
+        // response (3) each alone suffice, so corrupt one and drop the other.
+        let (crls, ocsp_responses) = match target {
+            2 => (vec![root_crl.clone(), inputs[2].clone()], Vec::new()),
+            3 => (vec![root_crl.clone()], vec![inputs[3].clone()]),
+            _ => (
+                vec![root_crl.clone(), inputs[2].clone()],
+                vec![inputs[3].clone()],
+            ),
+        };
+        let options = RevocationOptions {
+            policy: RevocationPolicy::Required,
+            crls,
+            ocsp_responses,
+            ..RevocationOptions::default()
+        };
+        let outcome = PathRequest::new(&inputs[0], &store, AT)
+            .with_pool([inputs[1].as_slice()])
+            .with_revocation(&options)
+            .validate();
+        outcomes[usize::from(outcome.is_ok())] += 1;
+        assert!(
+            outcome.is_err(),
+            "round {round}: corrupted input {target} validated: {:?}",
+            outcome.map(|p| p.revocation)
+        );
+    }
+    assert!(outcomes[0] > 2000, "{outcomes:?}");
+}
