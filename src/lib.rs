@@ -17,6 +17,8 @@
 pub mod diag;
 /// Limits and work budgets for untrusted input.
 pub mod limits;
+/// Object identifiers (constants only).
+pub mod oid;
 /// Vietnamese text: NFC, upper case, date words, numerals.
 pub mod text;
 
@@ -26,9 +28,23 @@ pub mod compose;
 pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
+/// Renderers: laid-out pages to PDF.
+pub mod render;
 
+/// PDF syntax for reading and appending: lexer, objects, xref, revisions, incremental writer.
+pub mod pdf;
 /// Keys, certificates, trust anchors and path validation.
 pub mod pki;
 
+/// Make signatures: CMS, timestamps, PAdES.
+pub mod sign;
+
+/// Judge signatures made by anyone; never imports `sign`.
+pub mod verify;
+
 /// The command-line shell.
 pub mod cli;
+
+/// Entry points for the fuzz targets in `tests/fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing;

@@ -1,0 +1,3 @@
+//! Renderers: a composed document written as a file.
+
+pub mod pdf;

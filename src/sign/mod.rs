@@ -1,0 +1,4 @@
+//! Sign: make signatures (PAdES for PDF). Never imported by `verify`.
+
+pub mod cms;
+pub mod tsa;
