@@ -2333,3 +2333,79 @@ fn corrupted_certificates_crls_and_ocsp_responses_never_validate() {
     }
     assert!(outcomes[0] > 2000, "{outcomes:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The shipped development PKI (`vanban pki init`) passes the same validation.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_development_pki_validates_with_its_crl() {
+    use vanban::pki::dev::{DevKeyAlgorithm, DevPkiOptions, generate};
+    let made_at = datetime!(2026-03-01 09:00 UTC);
+    let pki = generate(&DevPkiOptions {
+        algorithm: DevKeyAlgorithm::P256,
+        now: made_at,
+    })
+    .expect("dev PKI");
+    let mut store = TrustStore::new();
+    store
+        .add_der(pki.root_der(), AnchorSource::Memory("dev root".to_owned()))
+        .expect("root");
+    let options = RevocationOptions {
+        crls: vec![pki.crl_der.clone()],
+        ..RevocationOptions::default()
+    };
+    let check = |name: &str, purpose: Purpose, at: OffsetDateTime| {
+        let chain = pki.chain(name);
+        PathRequest::new(&chain[0], &store, at)
+            .with_pool(chain[1..].iter().map(Vec::as_slice))
+            .with_purpose(purpose)
+            .with_revocation(&options)
+            .validate()
+    };
+    let at = made_at + time::Duration::days(1);
+    for (name, purpose) in [
+        ("leader", Purpose::DocumentSigning),
+        ("org", Purpose::DocumentSigning),
+        ("tsa", Purpose::TimeStamping),
+    ] {
+        let path = check(name, purpose, at).unwrap_or_else(|f| panic!("{name}: {}", f.reason));
+        assert!(
+            matches!(path.revocation[0].status, RevocationStatus::Good { .. }),
+            "{name}: {:?}",
+            path.revocation[0].status
+        );
+        assert!(
+            path.end_entity().subject.contains("CN="),
+            "{}",
+            path.end_entity().subject
+        );
+    }
+    // "revoked" is listed in the CRL 30 minutes before the PKI was made: revoked when signing
+    // after that, valid when signing before it.
+    let failure = check("revoked", Purpose::DocumentSigning, at)
+        .map(|_| ())
+        .expect_err("revoked");
+    assert!(
+        matches!(
+            &failure.reason,
+            PathError::Revoked {
+                reason: Some(RevocationReason::KeyCompromise),
+                ..
+            }
+        ),
+        "{:?}",
+        failure.reason
+    );
+    let before = made_at - time::Duration::minutes(45);
+    let path =
+        check("revoked", Purpose::DocumentSigning, before).expect("valid before its revocation");
+    assert!(
+        matches!(
+            path.revocation[0].status,
+            RevocationStatus::RevokedAfter { .. }
+        ),
+        "{:?}",
+        path.revocation[0].status
+    );
+}

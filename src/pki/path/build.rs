@@ -10,6 +10,11 @@
 //! certificate already in the path is skipped, so loops in the pool end (RFC 4158 §5.2). When
 //! an anchor is reached, each certificate's revocation status is checked; a revoked path is
 //! one more failed attempt and the search goes on.
+//!
+//! The anchor itself gets the CA checks too (validity at the time, basicConstraints if present,
+//! keyUsage, critical extensions, pathLenConstraint), as `openssl verify` does; only its
+//! self-signature is not checked, since trust in it comes from the store. A v1 root without
+//! extensions is accepted as an anchor, never as an intermediate.
 
 use time::OffsetDateTime;
 

@@ -14,7 +14,16 @@
 //! certificate (issuer name and key, serial), and freshness relative to the validation time.
 //! A revocation dated at or before the validation time revokes; one dated after it leaves the
 //! certificate valid at that time and is reported with its date
-//! ([`RevocationStatus::RevokedAfter`]).
+//! ([`RevocationStatus::RevokedAfter`]). The revocation date is what counts; an
+//! invalidityDate entry extension is not used.
+//!
+//! Limits of what is implemented, each refused by name rather than guessed: delta CRLs,
+//! indirect CRLs, CRLs partitioned by reason, and distribution points named relative to the
+//! issuer ([`RevocationError::CrlUnsupported`]). A delegated OCSP responder must be valid at the
+//! response's producedAt; its own revocation is not checked (as if it carried
+//! id-pkix-ocsp-nocheck, which RFC 6960 §4.2.2.2.1 expects of it). When we send a nonce, a
+//! response with a different nonce is rejected; one without a nonce is accepted (many CA
+//! responders serve pre-signed responses) and then only its freshness vouches for it.
 
 mod cache;
 mod crl;
