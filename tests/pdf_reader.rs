@@ -625,15 +625,34 @@ fn unaccounted_bytes_after_the_last_revision() {
     assert!(Document::load(spaces).is_ok());
 }
 
+/// A zlib stream that claims `mib` MiB of spaces after `prefix`: one 1 MiB block compressed
+/// with a sync flush (so it ends on a byte boundary and refers only to itself), repeated. It
+/// has no final block and no checksum; a reader must stop at its cap long before the end.
+fn bomb(prefix: &[u8], mib: usize) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let mut block = prefix.to_vec();
+    block.resize(1024 * 1024, b' ');
+    let mut compress = Compress::new(Compression::best(), true);
+    let mut first = Vec::with_capacity(64 * 1024);
+    compress.compress_vec(&block, &mut first, FlushCompress::Sync).expect("deflate");
+    let mut spaces = Compress::new(Compression::best(), false);
+    let mut chunk = Vec::with_capacity(64 * 1024);
+    spaces.compress_vec(&vec![b' '; 1024 * 1024], &mut chunk, FlushCompress::Sync).expect("deflate");
+    let mut out = first;
+    for _ in 1..mib {
+        out.extend_from_slice(&chunk);
+    }
+    out
+}
+
 #[test]
 fn object_stream_bombs() {
-    // The catalog lives in an object stream that inflates to 100 MiB of spaces.
-    let mut payload = b"1 0 ".to_vec();
-    let first = payload.len();
-    payload.extend_from_slice(b"<< /Type /Catalog /Pages 2 0 R >>");
-    payload.resize(100 * 1024 * 1024, b' ');
-    let bomb = zlib(&payload);
-    assert!(bomb.len() < 200 * 1024, "compressed bomb is {} bytes", bomb.len());
+    // The catalog lives in an object stream that claims 1 GiB of spaces after it.
+    let header = b"1 0 ";
+    let first = header.len();
+    let prefix = [&header[..], b"<< /Type /Catalog /Pages 2 0 R >>"].concat();
+    let bomb = bomb(&prefix, 1024);
+    assert!(bomb.len() < 1100 * 1024, "compressed bomb is {} bytes", bomb.len());
     let bytes = xref_stream_file(
         vec![
             stream_obj(5, &format!("/Type /ObjStm /N 1 /First {first} /Filter /FlateDecode"), &bomb),
@@ -644,35 +663,66 @@ fn object_stream_bombs() {
     let error = load_error(bytes);
     assert!(
         matches!(&error, PdfError::CompressedObject { number: 1, stream: 5, source, .. }
-            if matches!(**source, PdfError::DecodedTooLarge { max: 8388608, .. }))
-            || matches!(error, PdfError::DecodedTooLarge { max: 8388608, .. }),
+            if matches!(**source, PdfError::DecodedTooLarge { max: 8388608, .. })),
         "{error}"
     );
     assert!(error.offset().is_some());
+
+    // The same bomb as a page's content stream: decoding stops at the caller's cap.
+    let bytes = small_catalog_file(vec![stream_obj(4, "/Filter /FlateDecode", &bomb)], "");
+    let document = Document::load(bytes).unwrap();
+    let content = document.get(ObjRef::new(4, 0)).unwrap();
+    let stream = content.as_stream().unwrap();
+    assert!(matches!(
+        document.view().decode(stream),
+        Err(PdfError::DecodedTooLarge { max: 67108864, .. })
+    ));
+    assert!(matches!(
+        document.view().decode_with_limit(stream, 1000),
+        Err(PdfError::DecodedTooLarge { max: 1000, .. })
+    ));
 }
 
 #[test]
 fn many_object_streams_share_one_decoding_cap() {
-    // Twelve object streams of 7 MiB each: together past the 64 MiB document cap.
+    // Twelve object streams of 7 MiB each: together past the 64 MiB document cap. Each holds
+    // the same twelve small objects; object 200 + i is read from stream 100 + i.
+    let mut header = String::new();
+    let mut body = String::new();
+    for i in 0..12 {
+        header.push_str(&format!("{} {} ", 200 + i, body.len()));
+        body.push_str("(x) ");
+    }
+    let first = header.len();
+    let mut payload = (header + &body).into_bytes();
+    payload.resize(7 * 1024 * 1024, b' ');
+    let compressed_payload = {
+        use std::io::Write;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&payload).expect("in memory");
+        encoder.finish().expect("in memory")
+    };
     let mut objects = vec![
         obj(1, "<< /Type /Catalog /Pages 2 0 R >>"),
         obj(2, "<< /Type /Pages /Kids [] /Count 0 >>"),
     ];
     let mut compressed = Vec::new();
     for i in 0..12u32 {
-        let number = 100 + i;
-        let mut payload = format!("{} 0 ", 200 + i).into_bytes();
-        let first = payload.len();
-        payload.extend_from_slice(b"(x)");
-        payload.resize(7 * 1024 * 1024, b' ');
-        objects.push(stream_obj(number, &format!("/Type /ObjStm /N 1 /First {first} /Filter /FlateDecode"), &zlib(&payload)));
-        compressed.push((200 + i, Some((number, 0))));
+        let dict = format!("/Type /ObjStm /N 12 /First {first} /Filter /FlateDecode");
+        objects.push(stream_obj(100 + i, &dict, &compressed_payload));
+        compressed.push((200 + i, Some((100 + i, i))));
     }
     let document = Document::load(xref_stream_file(objects, &compressed)).expect("loads");
     let results: Vec<Result<Object, PdfError>> =
         (0..12).map(|i| document.get(ObjRef::new(200 + i, 0))).collect();
-    assert!(results[..9].iter().all(|r| r.as_ref() == Ok(&Object::String(PdfString::literal(b"x".to_vec())))));
-    assert!(matches!(&results[9], Err(PdfError::CompressedObject { .. }) | Err(PdfError::DecodedTooLarge { .. })), "{:?}", results[9]);
+    let x = Object::String(PdfString::literal(b"x".to_vec()));
+    assert!(results[..9].iter().all(|r| r.as_ref() == Ok(&x)), "{results:?}");
+    assert!(
+        matches!(&results[9], Err(PdfError::CompressedObject { source, .. })
+            if matches!(**source, PdfError::DecodedTooLarge { .. })),
+        "{:?}",
+        results[9]
+    );
 }
 
 #[test]
