@@ -108,7 +108,9 @@ pub(crate) fn build(sections: Vec<Section>, linearized: bool) -> Result<Vec<Revi
             continue;
         }
         match revisions.last_mut() {
-            Some(last) if linearized && section.offset < last.xref_offset => merge_newer(last, section),
+            Some(last) if linearized && section.offset < last.xref_offset => {
+                merge_newer(last, section)
+            }
             _ if section.eof.is_none() => {
                 return Err(PdfError::MissingEof {
                     offset: section.offset as u64,

@@ -42,9 +42,9 @@ pub fn serialize(object: &Object, file: &[u8], out: &mut Vec<u8>) -> Result<(), 
         Object::Name(name) => write_name(name, out),
         Object::Null => out.extend_from_slice(b"null"),
         Object::Real(value) => write_real(*value, out),
-        Object::Ref(reference) => {
-            out.extend_from_slice(format!("{} {} R", reference.number, reference.generation).as_bytes())
-        }
+        Object::Ref(reference) => out.extend_from_slice(
+            format!("{} {} R", reference.number, reference.generation).as_bytes(),
+        ),
         Object::Stream(stream) => write_stream(stream, file, out)?,
         Object::String(string) => write_string(string, out),
     }
@@ -83,9 +83,8 @@ fn write_stream(stream: &Stream, file: &[u8], out: &mut Vec<u8>) -> Result<(), P
 fn write_name(name: &Name, out: &mut Vec<u8>) {
     out.push(b'/');
     for &byte in name.as_bytes() {
-        let plain = (0x21..=0x7e).contains(&byte)
-            && byte != b'#'
-            && !super::lexer::is_delimiter(byte);
+        let plain =
+            (0x21..=0x7e).contains(&byte) && byte != b'#' && !super::lexer::is_delimiter(byte);
         if plain {
             out.push(byte);
         } else {
@@ -384,9 +383,17 @@ impl<'d> IncrementalWriter<'d> {
             let found = write_indirect(number, pending, original, &mut out)?;
             signature = signature.or(found);
             let generation = match pending {
-                Pending::Object(generation, _) | Pending::Signature { generation, .. } => *generation,
+                Pending::Object(generation, _) | Pending::Signature { generation, .. } => {
+                    *generation
+                }
             };
-            entries.insert(number, XrefEntry::InUse { offset: start, generation });
+            entries.insert(
+                number,
+                XrefEntry::InUse {
+                    offset: start,
+                    generation,
+                },
+            );
         }
         let xref_offset = out.len();
         let mut trailer = self.carried_trailer();
@@ -402,20 +409,27 @@ impl<'d> IncrementalWriter<'d> {
                         reason: "object numbers exhausted",
                     });
                 }
-                entries.insert(number, XrefEntry::InUse { offset: xref_offset, generation: 0 });
+                entries.insert(
+                    number,
+                    XrefEntry::InUse {
+                        offset: xref_offset,
+                        generation: 0,
+                    },
+                );
                 offsets.insert(number, xref_offset);
                 trailer.insert("Size", Object::Integer(i64::from(number) + 1));
                 write_xref_stream(number, &entries, trailer, original, &mut out)?;
             }
         }
         out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
-        let signature = self.signature.zip(signature).map(|(reference, (contents, byte_range))| {
-            SignaturePlaceholder {
+        let signature = self
+            .signature
+            .zip(signature)
+            .map(|(reference, (contents, byte_range))| SignaturePlaceholder {
                 reference,
                 contents,
                 byte_range,
-            }
-        });
+            });
         Ok(Update {
             bytes: out,
             original_len: original.len(),
@@ -627,8 +641,10 @@ mod tests {
             offset: 0,
             generation: 0,
         };
-        let entries: BTreeMap<u32, XrefEntry> =
-            [1, 2, 3, 7, 9, 10].into_iter().map(|n| (n, entry)).collect();
+        let entries: BTreeMap<u32, XrefEntry> = [1, 2, 3, 7, 9, 10]
+            .into_iter()
+            .map(|n| (n, entry))
+            .collect();
         let runs: Vec<(u32, usize)> = subsections(&entries)
             .into_iter()
             .map(|(first, run)| (first, run.len()))

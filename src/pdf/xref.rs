@@ -149,8 +149,14 @@ fn offset_entry(
             .ok()
             .filter(|&offset| offset < file_len)
             .map(Some)
-            .ok_or(PdfError::xref(section, "/Prev or /XRefStm points outside the file")),
-        Some(_) => Err(PdfError::xref(section, "/Prev and /XRefStm must be integers")),
+            .ok_or(PdfError::xref(
+                section,
+                "/Prev or /XRefStm points outside the file",
+            )),
+        Some(_) => Err(PdfError::xref(
+            section,
+            "/Prev and /XRefStm must be integers",
+        )),
     }
 }
 
@@ -164,7 +170,10 @@ fn read_section(
     budget: &mut Budget,
 ) -> Result<Section, PdfError> {
     if offset >= bytes.len() {
-        return Err(PdfError::xref(offset, "xref offset is beyond the end of the file"));
+        return Err(PdfError::xref(
+            offset,
+            "xref offset is beyond the end of the file",
+        ));
     }
     let (kind, entries, trailer, after) = if bytes[offset..].starts_with(b"xref") {
         let (mut entries, trailer, after) = read_table(bytes, offset, budget)?;
@@ -180,7 +189,10 @@ fn read_section(
         let (entries, trailer, after) = read_stream(bytes, offset, budget)?;
         (XrefKind::Stream, entries, trailer, after)
     } else {
-        return Err(PdfError::xref(offset, "no 'xref' table or xref stream at this offset"));
+        return Err(PdfError::xref(
+            offset,
+            "no 'xref' table or xref stream at this offset",
+        ));
     };
     let eof = match read_eof(bytes, after) {
         Ok(marker) => Some(marker),
@@ -255,7 +267,9 @@ fn eof_end(bytes: &[u8], eof: usize) -> usize {
 
 /// The last occurrence of `needle` in `haystack`.
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window == needle)
 }
 
 type Entries = BTreeMap<u32, XrefEntry>;
@@ -268,7 +282,10 @@ fn read_table(
 ) -> Result<(Entries, Dict, usize), PdfError> {
     let mut cursor = Cursor::new(bytes, offset + b"xref".len());
     if !cursor.peek().is_some_and(is_whitespace) {
-        return Err(PdfError::xref(offset, "'xref' must be followed by an end-of-line"));
+        return Err(PdfError::xref(
+            offset,
+            "'xref' must be followed by an end-of-line",
+        ));
     }
     let mut entries = BTreeMap::new();
     loop {
@@ -312,11 +329,17 @@ fn read_subsection(
         cursor.next_byte();
     }
     if !cursor.skip_eol() {
-        return Err(PdfError::xref(header, "end-of-line after the subsection header"));
+        return Err(PdfError::xref(
+            header,
+            "end-of-line after the subsection header",
+        ));
     }
     let needed = count.checked_mul(20);
     if needed.is_none_or(|needed| needed > cursor.remaining()) {
-        return Err(PdfError::xref(header, "subsection count runs past the end of the file"));
+        return Err(PdfError::xref(
+            header,
+            "subsection count runs past the end of the file",
+        ));
     }
     budget
         .spend(count as u64)
@@ -340,10 +363,11 @@ fn read_table_entry(cursor: &mut Cursor<'_>) -> Result<XrefEntry, PdfError> {
     let raw = cursor.take(20).ok_or(bad.clone())?;
     let digits = |range: std::ops::Range<usize>| -> Option<u64> {
         let field = &raw[range];
-        field
-            .iter()
-            .all(u8::is_ascii_digit)
-            .then(|| field.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')))
+        field.iter().all(u8::is_ascii_digit).then(|| {
+            field
+                .iter()
+                .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0'))
+        })
     };
     let (Some(first), Some(generation)) = (digits(0..10), digits(11..16)) else {
         return Err(bad);
@@ -370,7 +394,9 @@ fn read_decimal(cursor: &mut Cursor<'_>) -> Option<usize> {
     let start = cursor.pos();
     let mut value: usize = 0;
     while let Some(digit) = cursor.peek().filter(u8::is_ascii_digit) {
-        value = value.checked_mul(10)?.checked_add(usize::from(digit - b'0'))?;
+        value = value
+            .checked_mul(10)?
+            .checked_add(usize::from(digit - b'0'))?;
         cursor.next_byte();
     }
     (cursor.pos() > start).then_some(value)
@@ -387,7 +413,10 @@ fn insert_entry(
         return Err(PdfError::xref(at, "object 0 must be free"));
     }
     if entries.insert(number, entry).is_some() {
-        return Err(PdfError::xref(at, "object listed twice in one xref section"));
+        return Err(PdfError::xref(
+            at,
+            "object listed twice in one xref section",
+        ));
     }
     Ok(())
 }
@@ -400,7 +429,10 @@ fn read_stream(
 ) -> Result<(Entries, Dict, usize), PdfError> {
     let mut parser = Parser::new(bytes, offset);
     let mut direct_only = |_: ObjRef| -> Result<i64, PdfError> {
-        Err(PdfError::xref(offset, "an xref stream's /Length must be direct"))
+        Err(PdfError::xref(
+            offset,
+            "an xref stream's /Length must be direct",
+        ))
     };
     let indirect = parser.indirect(&mut direct_only)?;
     let Object::Stream(stream) = indirect.object else {
@@ -430,7 +462,11 @@ impl StreamLayout {
             .and_then(Object::as_array)
             .ok_or(bad_w.clone())?
             .iter()
-            .map(|w| w.as_i64().and_then(|w| usize::try_from(w).ok()).filter(|&w| w <= 8))
+            .map(|w| {
+                w.as_i64()
+                    .and_then(|w| usize::try_from(w).ok())
+                    .filter(|&w| w <= 8)
+            })
             .collect::<Option<_>>()
             .ok_or(bad_w.clone())?;
         let widths: [usize; 3] = widths.try_into().map_err(|_| bad_w)?;
@@ -450,7 +486,10 @@ impl StreamLayout {
                 .chunks(2)
                 .map(|pair| Some((non_negative(&pair[0])?, non_negative(&pair[1])?)))
                 .collect::<Option<_>>()
-                .ok_or(PdfError::xref(offset, "/Index must hold non-negative integers"))?,
+                .ok_or(PdfError::xref(
+                    offset,
+                    "/Index must hold non-negative integers",
+                ))?,
             Some(_) => return Err(PdfError::xref(offset, "/Index must be pairs of integers")),
         };
         Ok(StreamLayout {
@@ -459,7 +498,12 @@ impl StreamLayout {
         })
     }
 
-    fn entries(&self, data: &[u8], offset: usize, budget: &mut Budget) -> Result<Entries, PdfError> {
+    fn entries(
+        &self,
+        data: &[u8],
+        offset: usize,
+        budget: &mut Budget,
+    ) -> Result<Entries, PdfError> {
         let width: usize = self.widths.iter().sum();
         let count = self
             .subsections
@@ -467,7 +511,10 @@ impl StreamLayout {
             .try_fold(0u64, |acc, &(_, count)| acc.checked_add(count));
         let expected = count.and_then(|count| count.checked_mul(width as u64));
         if expected != Some(data.len() as u64) {
-            return Err(PdfError::xref(offset, "xref stream length does not match /Index and /W"));
+            return Err(PdfError::xref(
+                offset,
+                "xref stream length does not match /Index and /W",
+            ));
         }
         budget
             .spend(count.unwrap_or(0))
