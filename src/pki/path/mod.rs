@@ -5,7 +5,7 @@
 //! pool (the certificates in the CMS SignedData, the PDF DSS), the [`TrustStore`], the time,
 //! the purpose, and the revocation sources and policy. The output is a [`ValidatedPath`]
 //! holding every fact checked and a [`ChainValidated`] proof, or a [`PathFailure`] whose
-//! [`PathError`] says exactly why, with data.
+//! [`PathError`](crate::pki::path::PathError) says exactly why, with data.
 //!
 //! ```no_run
 //! use vanban::pki::path::{PathRequest, Purpose};
