@@ -451,3 +451,69 @@ fn pdfa_metadata_and_output_intent_are_present() {
         "{info}"
     );
 }
+
+#[test]
+fn user_font_files_can_replace_the_embedded_ones() {
+    use vanban::render::pdf::{FontFiles, FontSource};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let files = FontFiles {
+        regular: dir.join("LiberationSerif-Regular.ttf"),
+        bold: dir.join("LiberationSerif-Bold.ttf"),
+        italic: dir.join("LiberationSerif-Italic.ttf"),
+        bold_italic: dir.join("LiberationSerif-BoldItalic.ttf"),
+    };
+    let options = PdfOptions {
+        fonts: FontSource::Files(files.clone()),
+        ..PdfOptions::default()
+    };
+    let composed = samples::cong_van();
+    let output = render(&composed, &options).expect("renders with user fonts");
+    assert_eq!(output.pages, rendered(&composed).pages);
+    let path = write("user_fonts.pdf", &output.bytes);
+    assert_structure(&path);
+    assert_text(&path, &composed);
+    let missing = PdfOptions {
+        fonts: FontSource::Files(FontFiles {
+            regular: dir.join("times.ttf"),
+            ..files
+        }),
+        ..PdfOptions::default()
+    };
+    assert!(matches!(render(&composed, &missing), Err(PdfError::Font(_))));
+}
+
+#[test]
+fn a_slot_repeated_in_the_appendix_is_one_field_with_two_widgets() {
+    use vanban::compose::Content;
+    let mut composed = samples::quyet_dinh();
+    for block in &mut composed.blocks {
+        if let Content::Text(runs) = &mut block.content {
+            for run in runs.iter_mut().filter(|run| run.slot.is_some()) {
+                run.text.clear();
+            }
+        }
+    }
+    let output = rendered(&composed);
+    let numbers: Vec<usize> = output
+        .slots
+        .iter()
+        .filter(|slot| slot.name == SlotName::Number)
+        .map(|slot| slot.page)
+        .collect();
+    assert_eq!(numbers.len(), 2);
+    assert_eq!(numbers[0], 0);
+    assert!(numbers[1] > 0, "the appendix line is on a later page");
+    let path = write("appendix_fields.pdf", &output.bytes);
+    assert_structure(&path);
+    let (_, json, _) = run("qpdf", &["--json", "--json-key=acroform"], &path);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let so: Vec<&serde_json::Value> = json["acroform"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|field| field["fullname"] == "so")
+        .collect();
+    assert_eq!(so.len(), 2, "two widgets of one field");
+    assert!(so.iter().all(|widget| !widget["parent"].is_null()));
+    assert_ne!(so[0]["pageposfrom1"], so[1]["pageposfrom1"]);
+}
