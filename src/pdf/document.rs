@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex};
 use super::error::PdfError;
 use super::filter;
 use super::lexer::Lexer;
+use super::lexer::Token;
 use super::limits::{
     MAX_DECODED_OBJECT_STREAM_TOTAL, MAX_DECODED_STREAM_BYTES, MAX_OBJECT_NUMBER,
     MAX_OBJECT_STREAM_BYTES, MAX_OBJECT_STREAM_OBJECTS, MAX_REFERENCE_CHAIN, MAX_XREF_ENTRIES,
 };
-use super::lexer::Token;
 use super::object::{Dict, ObjRef, Object, Stream, StreamData};
 use super::parser::Parser;
 use super::revision::{self, Revision};
@@ -56,15 +56,17 @@ impl Document {
         let version = header_version(&bytes)?;
         let tail = xref::find_tail(&bytes)?;
         let mut budget = Budget::new("pdf xref entries", MAX_XREF_ENTRIES);
-        let sections = xref::read_chain(&bytes, tail.startxref, &mut budget)?;
-        if let Some(newest) = sections.first().filter(|s| s.end != tail.end) {
+        let linearized = is_linearized(&bytes);
+        let sections = xref::read_chain(&bytes, tail.startxref, linearized, &mut budget)?;
+        let revisions = revision::build(sections, linearized)?;
+        // The newest revision must end at the last %%EOF: otherwise the bytes in between
+        // belong to no revision (a trailer pointing back at an old xref).
+        if let Some(newest) = revisions.last().filter(|r| r.end() != tail.end) {
             return Err(PdfError::UnaccountedBytes {
-                offset: newest.end as u64,
-                len: tail.end.saturating_sub(newest.end) as u64,
+                offset: newest.end() as u64,
+                len: tail.end.saturating_sub(newest.end()) as u64,
             });
         }
-        let linearized = is_linearized(&bytes);
-        let revisions = revision::build(sections, linearized)?;
         let mut newest = HashMap::new();
         for revision in &revisions {
             newest.extend(revision.entries());
@@ -262,7 +264,12 @@ impl Document {
             Object::Stream(stream) if stream.dict.type_name().is_some_and(|t| *t == "ObjStm") => {
                 stream
             }
-            _ => return Err(PdfError::structure(offset, "object stream is not a /Type /ObjStm stream")),
+            _ => {
+                return Err(PdfError::structure(
+                    offset,
+                    "object stream is not a /Type /ObjStm stream",
+                ));
+            }
         };
         let used = self.decoded_total.load(Ordering::Relaxed);
         let left = MAX_DECODED_OBJECT_STREAM_TOTAL.saturating_sub(used);
@@ -353,18 +360,28 @@ impl<'a> View<'a> {
             .trailer()
             .get("Root")
             .and_then(Object::as_reference)
-            .ok_or(PdfError::structure(offset, "trailer has no /Root reference"))?;
+            .ok_or(PdfError::structure(
+                offset,
+                "trailer has no /Root reference",
+            ))?;
         let offset = self.offset_of(root).unwrap_or(offset);
         match self.get(root)? {
             Object::Dict(dict) if dict.type_name().is_some_and(|t| *t == "Catalog") => Ok(dict),
-            _ => Err(PdfError::structure(offset, "/Root is not a /Type /Catalog dictionary")),
+            _ => Err(PdfError::structure(
+                offset,
+                "/Root is not a /Type /Catalog dictionary",
+            )),
         }
     }
 
     /// The catalog's `/AcroForm` dictionary, if there is one.
     pub fn acroform(&self) -> Result<Option<Dict>, PdfError> {
         let catalog = self.catalog()?;
-        match catalog.get("AcroForm").map(|form| self.resolve(form)).transpose()? {
+        match catalog
+            .get("AcroForm")
+            .map(|form| self.resolve(form))
+            .transpose()?
+        {
             None | Some(Object::Null) => Ok(None),
             Some(Object::Dict(form)) => Ok(Some(form)),
             Some(_) => Err(PdfError::structure(
@@ -406,7 +423,10 @@ impl<'a> View<'a> {
     pub(crate) fn get_at(&self, reference: ObjRef, depth: usize) -> Result<Object, PdfError> {
         if depth > MAX_RESOLVE_DEPTH {
             let offset = self.offset_of(reference).unwrap_or(0);
-            return Err(PdfError::structure(offset, "stream /Length resolution loops"));
+            return Err(PdfError::structure(
+                offset,
+                "stream /Length resolution loops",
+            ));
         }
         match self.entry(reference.number) {
             Some(XrefEntry::InUse { offset, generation }) if generation == reference.generation => {
@@ -422,7 +442,10 @@ impl<'a> View<'a> {
     fn parse_at(&self, reference: ObjRef, offset: usize, depth: usize) -> Result<Object, PdfError> {
         let mut length = |target: ObjRef| match self.get_at(target, depth + 1)? {
             Object::Integer(length) => Ok(length),
-            _ => Err(PdfError::structure(offset, "indirect stream /Length is not an integer")),
+            _ => Err(PdfError::structure(
+                offset,
+                "indirect stream /Length is not an integer",
+            )),
         };
         let indirect = Parser::new(&self.document.bytes, offset).indirect(&mut length)?;
         if indirect.reference != reference {
@@ -434,10 +457,19 @@ impl<'a> View<'a> {
         Ok(indirect.object)
     }
 
-    fn compressed(&self, number: u32, stream: u32, index: u32, depth: usize) -> Result<Object, PdfError> {
+    fn compressed(
+        &self,
+        number: u32,
+        stream: u32,
+        index: u32,
+        depth: usize,
+    ) -> Result<Object, PdfError> {
         let Some(XrefEntry::InUse { offset, .. }) = self.entry(stream) else {
             let offset = self.revision().xref_offset();
-            return Err(PdfError::structure(offset, "object stream is not an uncompressed object"));
+            return Err(PdfError::structure(
+                offset,
+                "object stream is not an uncompressed object",
+            ));
         };
         let wrap = |source: PdfError| PdfError::CompressedObject {
             number,
@@ -445,7 +477,10 @@ impl<'a> View<'a> {
             offset: offset as u64,
             source: Box::new(source),
         };
-        let object_stream = self.document.object_stream(self, stream, offset, depth)?;
+        let object_stream = self
+            .document
+            .object_stream(self, stream, offset, depth)
+            .map_err(wrap)?;
         object_stream.object(number, index).map_err(wrap)
     }
 }
@@ -465,26 +500,44 @@ impl ObjectStream {
                 .and_then(Object::as_i64)
                 .and_then(|value| usize::try_from(value).ok())
         };
-        let count = int("N")
-            .filter(|&n| n <= MAX_OBJECT_STREAM_OBJECTS)
-            .ok_or(PdfError::structure(offset, "object stream /N missing or too large"))?;
-        let first = int("First")
-            .filter(|&first| first <= data.len())
-            .ok_or(PdfError::structure(offset, "object stream /First missing or past its data"))?;
+        let count =
+            int("N")
+                .filter(|&n| n <= MAX_OBJECT_STREAM_OBJECTS)
+                .ok_or(PdfError::structure(
+                    offset,
+                    "object stream /N missing or too large",
+                ))?;
+        let first =
+            int("First")
+                .filter(|&first| first <= data.len())
+                .ok_or(PdfError::structure(
+                    offset,
+                    "object stream /First missing or past its data",
+                ))?;
         let mut lexer = Lexer::new(&data[..first], 0);
         let mut index = Vec::with_capacity(count.min(first / 4 + 1));
         for _ in 0..count {
             let pair = (lexer.next_token()?, lexer.next_token()?);
             let (Some((_, Token::Integer(number))), Some((_, Token::Integer(at)))) = pair else {
-                return Err(PdfError::structure(offset, "object stream header is not /N number-offset pairs"));
+                return Err(PdfError::structure(
+                    offset,
+                    "object stream header is not /N number-offset pairs",
+                ));
             };
             let number = u32::try_from(number)
                 .ok()
                 .filter(|n| (1..=MAX_OBJECT_NUMBER).contains(n));
-            let at = usize::try_from(at).ok().and_then(|at| at.checked_add(first));
+            let at = usize::try_from(at)
+                .ok()
+                .and_then(|at| at.checked_add(first));
             match (number, at) {
                 (Some(number), Some(at)) if at <= data.len() => index.push((number, at)),
-                _ => return Err(PdfError::structure(offset, "object stream header entry out of range")),
+                _ => {
+                    return Err(PdfError::structure(
+                        offset,
+                        "object stream header entry out of range",
+                    ));
+                }
             }
         }
         Ok(ObjectStream { data, first, index })
@@ -492,12 +545,15 @@ impl ObjectStream {
 
     /// Object `number`, which the xref says is at `index`.
     fn object(&self, number: u32, index: u32) -> Result<Object, PdfError> {
-        let &(listed, at) = self
-            .index
-            .get(index as usize)
-            .ok_or(PdfError::structure(self.first, "object stream index past /N"))?;
+        let &(listed, at) = self.index.get(index as usize).ok_or(PdfError::structure(
+            self.first,
+            "object stream index past /N",
+        ))?;
         if listed != number {
-            return Err(PdfError::structure(self.first, "object stream lists another object at this index"));
+            return Err(PdfError::structure(
+                self.first,
+                "object stream lists another object at this index",
+            ));
         }
         Parser::new(&self.data, at).object()
     }

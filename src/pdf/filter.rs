@@ -108,7 +108,10 @@ fn predict(data: Vec<u8>, params: Option<&Dict>, offset: usize) -> Result<Vec<u8
     let int = |key: &str, default: i64| match params.get(key) {
         None => Ok(default),
         Some(Object::Integer(value)) => Ok(*value),
-        Some(_) => Err(PdfError::structure(offset, "predictor parameters must be integers")),
+        Some(_) => Err(PdfError::structure(
+            offset,
+            "predictor parameters must be integers",
+        )),
     };
     let predictor = int("Predictor", 1)?;
     if predictor == 1 {
@@ -120,7 +123,9 @@ fn predict(data: Vec<u8>, params: Option<&Dict>, offset: usize) -> Result<Vec<u8
     let bad = PdfError::Decode {
         offset: offset as u64,
         filter: "FlateDecode",
-        reason: format!("unsupported predictor {predictor} (colors {colors}, bits {bits}, columns {columns})"),
+        reason: format!(
+            "unsupported predictor {predictor} (colors {colors}, bits {bits}, columns {columns})"
+        ),
     };
     if !(1..=32).contains(&colors)
         || ![1, 2, 4, 8, 16].contains(&bits)
@@ -153,11 +158,14 @@ fn tiff(mut data: Vec<u8>, row_len: usize, pixel_len: usize) -> Vec<u8> {
 /// 4 Paeth). A partial last row is an error.
 fn png(data: &[u8], row_len: usize, pixel_len: usize, offset: usize) -> Result<Vec<u8>, PdfError> {
     let stride = row_len + 1;
-    if data.len() % stride != 0 {
+    if !data.len().is_multiple_of(stride) {
         return Err(PdfError::Decode {
             offset: offset as u64,
             filter: "FlateDecode",
-            reason: format!("{} bytes is not a whole number of {stride}-byte PNG rows", data.len()),
+            reason: format!(
+                "{} bytes is not a whole number of {stride}-byte PNG rows",
+                data.len()
+            ),
         });
     }
     let mut out = Vec::with_capacity(data.len() / stride * row_len);
@@ -166,9 +174,17 @@ fn png(data: &[u8], row_len: usize, pixel_len: usize, offset: usize) -> Result<V
         let (kind, row) = (row[0], &row[1..]);
         let mut current = row.to_vec();
         for i in 0..row_len {
-            let left = if i >= pixel_len { current[i - pixel_len] } else { 0 };
+            let left = if i >= pixel_len {
+                current[i - pixel_len]
+            } else {
+                0
+            };
             let up = previous[i];
-            let up_left = if i >= pixel_len { previous[i - pixel_len] } else { 0 };
+            let up_left = if i >= pixel_len {
+                previous[i - pixel_len]
+            } else {
+                0
+            };
             let add = match kind {
                 0 => 0,
                 1 => left,

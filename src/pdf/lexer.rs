@@ -254,7 +254,10 @@ impl<'a> Lexer<'a> {
     fn number(&mut self) -> Result<Token<'a>, PdfError> {
         let start = self.cursor.pos();
         let text = self.regular_run();
-        let digits = text.strip_prefix(b"+").or(text.strip_prefix(b"-")).unwrap_or(text);
+        let digits = text
+            .strip_prefix(b"+")
+            .or(text.strip_prefix(b"-"))
+            .unwrap_or(text);
         let dots = digits.iter().filter(|&&b| b == b'.').count();
         let valid = !digits.is_empty()
             && dots <= 1
@@ -324,8 +327,10 @@ impl<'a> Lexer<'a> {
             if is_whitespace(byte) {
                 continue;
             }
-            let nibble = hex_digit(byte)
-                .ok_or(PdfError::syntax(self.cursor.pos() - 1, "a hex digit in the string"))?;
+            let nibble = hex_digit(byte).ok_or(PdfError::syntax(
+                self.cursor.pos() - 1,
+                "a hex digit in the string",
+            ))?;
             match high.take() {
                 Some(h) => bytes.push(h << 4 | nibble),
                 None => high = Some(nibble),
@@ -476,7 +481,9 @@ mod tests {
         let input = b"(a (b) \\(c\\) \\101\\n\\\r\nd\re)";
         assert_eq!(
             tokens(input),
-            vec![Token::String(PdfString::literal(b"a (b) (c) A\nd\ne".to_vec()))]
+            vec![Token::String(PdfString::literal(
+                b"a (b) (c) A\nd\ne".to_vec()
+            ))]
         );
     }
 

@@ -489,10 +489,16 @@ mod tests {
         let mut dict = Dict::new();
         dict.insert("Type", Object::name("Sig"));
         dict.insert("M", Object::Integer(1));
-        assert_eq!(dict.insert("Type", Object::name("DocTimeStamp")), Some(Object::name("Sig")));
+        assert_eq!(
+            dict.insert("Type", Object::name("DocTimeStamp")),
+            Some(Object::name("Sig"))
+        );
         let keys: Vec<String> = dict.iter().map(|(key, _)| key.to_string()).collect();
         assert_eq!(keys, ["Type", "M"]);
-        assert_eq!(dict.type_name().map(Name::to_string).as_deref(), Some("DocTimeStamp"));
+        assert_eq!(
+            dict.type_name().map(Name::to_string).as_deref(),
+            Some("DocTimeStamp")
+        );
         assert_eq!(dict.remove("Type"), Some(Object::name("DocTimeStamp")));
         assert_eq!(dict.len(), 1);
     }

@@ -55,11 +55,10 @@ impl<'a> Parser<'a> {
         let (_, generation) = self.lexer.expect_token("a generation number")?;
         let (_, keyword) = self.lexer.expect_token("obj")?;
         match (number, generation, keyword) {
-            (Token::Integer(n), Token::Integer(g), Token::Keyword(b"obj")) => {
-                reference(n, g).ok_or(PdfError::NumberOutOfRange {
+            (Token::Integer(n), Token::Integer(g), Token::Keyword(b"obj")) => reference(n, g)
+                .ok_or(PdfError::NumberOutOfRange {
                     offset: start as u64,
-                })
-            }
+                }),
             _ => Err(PdfError::syntax(start, "an object header 'n g obj'")),
         }
     }
@@ -109,13 +108,21 @@ impl<'a> Parser<'a> {
         } else if cursor.peek() == Some(b'\n') {
             cursor.seek(cursor.pos() + 1);
         } else {
-            return Err(PdfError::syntax(cursor.pos(), "an end-of-line after 'stream'"));
+            return Err(PdfError::syntax(
+                cursor.pos(),
+                "an end-of-line after 'stream'",
+            ));
         }
         let start = cursor.pos();
         let claimed = match dict.get("Length") {
             Some(Object::Integer(len)) => *len,
             Some(Object::Ref(reference)) => length(*reference)?,
-            _ => return Err(PdfError::syntax(start, "an integer /Length in the stream dictionary")),
+            _ => {
+                return Err(PdfError::syntax(
+                    start,
+                    "an integer /Length in the stream dictionary",
+                ));
+            }
         };
         let bad_length = PdfError::StreamLength {
             offset: start as u64,
@@ -223,7 +230,10 @@ impl<'a> Parser<'a> {
             }
             let (value_start, value) = self.lexer.expect_token("a dictionary value")?;
             if value == Token::DictEnd {
-                return Err(PdfError::syntax(value_start, "a value for the dictionary key"));
+                return Err(PdfError::syntax(
+                    value_start,
+                    "a value for the dictionary key",
+                ));
             }
             let value = self.object_from(value_start, value, depth + 1)?;
             dict.push_unchecked(Name(key), value);

@@ -88,7 +88,10 @@ pub(crate) fn pages(view: &View<'_>) -> Result<Vec<Page>, PdfError> {
     let root = catalog
         .get("Pages")
         .and_then(Object::as_reference)
-        .ok_or(PdfError::structure(root_offset, "catalog /Pages is not a reference"))?;
+        .ok_or(PdfError::structure(
+            root_offset,
+            "catalog /Pages is not a reference",
+        ))?;
     let mut budget = Budget::new("page tree nodes", MAX_PAGE_TREE_NODES);
     let mut visited = HashSet::new();
     let mut stack = vec![PendingPage {
@@ -99,14 +102,28 @@ pub(crate) fn pages(view: &View<'_>) -> Result<Vec<Page>, PdfError> {
     let mut pages = Vec::new();
     while let Some(node) = stack.pop() {
         let offset = view.offset_of(node.reference).unwrap_or(root_offset);
-        enter(&mut budget, &mut visited, (node.reference, node.depth), offset, Tree::Pages)?;
+        enter(
+            &mut budget,
+            &mut visited,
+            (node.reference, node.depth),
+            offset,
+            Tree::Pages,
+        )?;
         let Object::Dict(dict) = view.get(node.reference)? else {
-            return Err(PdfError::structure(offset, "page tree node is not a dictionary"));
+            return Err(PdfError::structure(
+                offset,
+                "page tree node is not a dictionary",
+            ));
         };
         let is_pages = match dict.type_name() {
             Some(name) if *name == "Pages" => true,
             Some(name) if *name == "Page" => false,
-            Some(_) => return Err(PdfError::structure(offset, "page tree node /Type is neither /Page nor /Pages")),
+            Some(_) => {
+                return Err(PdfError::structure(
+                    offset,
+                    "page tree node /Type is neither /Page nor /Pages",
+                ));
+            }
             None => dict.contains_key("Kids"),
         };
         if !is_pages {
@@ -119,7 +136,12 @@ pub(crate) fn pages(view: &View<'_>) -> Result<Vec<Page>, PdfError> {
             continue;
         }
         let inherited = inherit(view, &dict, node.inherited)?;
-        let kids = kid_references(view, &dict, offset, "page tree /Kids must be an array of references")?;
+        let kids = kid_references(
+            view,
+            &dict,
+            offset,
+            "page tree /Kids must be an array of references",
+        )?;
         stack.extend(kids.into_iter().rev().map(|reference| PendingPage {
             reference,
             inherited: inherited.clone(),
@@ -181,7 +203,11 @@ fn enter(
 fn inherit(view: &View<'_>, node: &Dict, mut inherited: Dict) -> Result<Dict, PdfError> {
     for key in INHERITABLE {
         if let Some(value) = node.get(key) {
-            let value = if key == "Resources" { value.clone() } else { view.resolve(value)? };
+            let value = if key == "Resources" {
+                value.clone()
+            } else {
+                view.resolve(value)?
+            };
             inherited.insert(key, value);
         }
     }
@@ -243,7 +269,12 @@ pub(crate) fn fields(view: &View<'_>) -> Result<Vec<Field>, PdfError> {
     };
     let form_offset = view.revision().xref_offset();
     let roots = match form.get("Fields") {
-        Some(fields) => references(view, fields, form_offset, "AcroForm /Fields must be an array of references")?,
+        Some(fields) => references(
+            view,
+            fields,
+            form_offset,
+            "AcroForm /Fields must be an array of references",
+        )?,
         None => Vec::new(),
     };
     let mut budget = Budget::new("form field nodes", MAX_FIELD_NODES);
@@ -262,12 +293,26 @@ pub(crate) fn fields(view: &View<'_>) -> Result<Vec<Field>, PdfError> {
     let mut fields = Vec::new();
     while let Some(node) = stack.pop() {
         let offset = view.offset_of(node.reference).unwrap_or(form_offset);
-        enter(&mut budget, &mut visited, (node.reference, node.depth), offset, Tree::Fields)?;
+        enter(
+            &mut budget,
+            &mut visited,
+            (node.reference, node.depth),
+            offset,
+            Tree::Fields,
+        )?;
         let Object::Dict(dict) = view.get(node.reference)? else {
-            return Err(PdfError::structure(offset, "form field is not a dictionary"));
+            return Err(PdfError::structure(
+                offset,
+                "form field is not a dictionary",
+            ));
         };
         let field = field_node(view, node, dict)?;
-        let kids = kid_references(view, &field.dict, offset, "field /Kids must be an array of references")?;
+        let kids = kid_references(
+            view,
+            &field.dict,
+            offset,
+            "field /Kids must be an array of references",
+        )?;
         stack.extend(kids.into_iter().rev().map(|reference| PendingField {
             reference,
             parent: Some(field.reference),

@@ -63,10 +63,9 @@ pub(crate) struct Section {
     pub entries: BTreeMap<u32, XrefEntry>,
     /// The trailer (the xref stream's dictionary for a stream).
     pub trailer: Dict,
-    /// Where its `%%EOF` starts.
-    pub eof: usize,
-    /// Just after its `%%EOF` and the end-of-line that follows it.
-    pub end: usize,
+    /// Where its `%%EOF` starts and just after it and its end-of-line; `None` only for the
+    /// first-page xref stream of a linearized file, which has no marker of its own.
+    pub eof: Option<(usize, usize)>,
 }
 
 /// The end of the file: the last `startxref` value and where the last `%%EOF` is.
@@ -111,6 +110,7 @@ pub(crate) fn find_tail(bytes: &[u8]) -> Result<Tail, PdfError> {
 pub(crate) fn read_chain(
     bytes: &[u8],
     start: usize,
+    linearized: bool,
     budget: &mut Budget,
 ) -> Result<Vec<Section>, PdfError> {
     let mut seen = HashSet::new();
@@ -129,7 +129,7 @@ pub(crate) fn read_chain(
                 max: MAX_XREF_SECTIONS,
             });
         }
-        let section = read_section(bytes, offset, budget)?;
+        let section = read_section(bytes, offset, linearized, budget)?;
         next = offset_entry(&section.trailer, "Prev", bytes.len(), offset)?;
         sections.push(section);
     }
@@ -149,15 +149,31 @@ fn offset_entry(
             .ok()
             .filter(|&offset| offset < file_len)
             .map(Some)
-            .ok_or(PdfError::xref(section, "/Prev or /XRefStm points outside the file")),
-        Some(_) => Err(PdfError::xref(section, "/Prev and /XRefStm must be integers")),
+            .ok_or(PdfError::xref(
+                section,
+                "/Prev or /XRefStm points outside the file",
+            )),
+        Some(_) => Err(PdfError::xref(
+            section,
+            "/Prev and /XRefStm must be integers",
+        )),
     }
 }
 
-/// One section: a table (maybe hybrid) or a stream, followed by `startxref … %%EOF`.
-fn read_section(bytes: &[u8], offset: usize, budget: &mut Budget) -> Result<Section, PdfError> {
+/// One section: a table (maybe hybrid) or a stream, followed by `startxref … %%EOF`; the
+/// marker may be missing only where `marker_optional` (linearized files, whose first-page
+/// section `revision::build` then merges).
+fn read_section(
+    bytes: &[u8],
+    offset: usize,
+    marker_optional: bool,
+    budget: &mut Budget,
+) -> Result<Section, PdfError> {
     if offset >= bytes.len() {
-        return Err(PdfError::xref(offset, "xref offset is beyond the end of the file"));
+        return Err(PdfError::xref(
+            offset,
+            "xref offset is beyond the end of the file",
+        ));
     }
     let (kind, entries, trailer, after) = if bytes[offset..].starts_with(b"xref") {
         let (mut entries, trailer, after) = read_table(bytes, offset, budget)?;
@@ -173,16 +189,22 @@ fn read_section(bytes: &[u8], offset: usize, budget: &mut Budget) -> Result<Sect
         let (entries, trailer, after) = read_stream(bytes, offset, budget)?;
         (XrefKind::Stream, entries, trailer, after)
     } else {
-        return Err(PdfError::xref(offset, "no 'xref' table or xref stream at this offset"));
+        return Err(PdfError::xref(
+            offset,
+            "no 'xref' table or xref stream at this offset",
+        ));
     };
-    let (eof, end) = read_eof(bytes, after)?;
+    let eof = match read_eof(bytes, after) {
+        Ok(marker) => Some(marker),
+        Err(_) if marker_optional => None,
+        Err(error) => return Err(error),
+    };
     Ok(Section {
         offset,
         kind,
         entries,
         trailer,
         eof,
-        end,
     })
 }
 
@@ -245,7 +267,9 @@ fn eof_end(bytes: &[u8], eof: usize) -> usize {
 
 /// The last occurrence of `needle` in `haystack`.
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window == needle)
 }
 
 type Entries = BTreeMap<u32, XrefEntry>;
@@ -258,7 +282,10 @@ fn read_table(
 ) -> Result<(Entries, Dict, usize), PdfError> {
     let mut cursor = Cursor::new(bytes, offset + b"xref".len());
     if !cursor.peek().is_some_and(is_whitespace) {
-        return Err(PdfError::xref(offset, "'xref' must be followed by an end-of-line"));
+        return Err(PdfError::xref(
+            offset,
+            "'xref' must be followed by an end-of-line",
+        ));
     }
     let mut entries = BTreeMap::new();
     loop {
@@ -302,11 +329,17 @@ fn read_subsection(
         cursor.next_byte();
     }
     if !cursor.skip_eol() {
-        return Err(PdfError::xref(header, "end-of-line after the subsection header"));
+        return Err(PdfError::xref(
+            header,
+            "end-of-line after the subsection header",
+        ));
     }
     let needed = count.checked_mul(20);
     if needed.is_none_or(|needed| needed > cursor.remaining()) {
-        return Err(PdfError::xref(header, "subsection count runs past the end of the file"));
+        return Err(PdfError::xref(
+            header,
+            "subsection count runs past the end of the file",
+        ));
     }
     budget
         .spend(count as u64)
@@ -330,10 +363,11 @@ fn read_table_entry(cursor: &mut Cursor<'_>) -> Result<XrefEntry, PdfError> {
     let raw = cursor.take(20).ok_or(bad.clone())?;
     let digits = |range: std::ops::Range<usize>| -> Option<u64> {
         let field = &raw[range];
-        field
-            .iter()
-            .all(u8::is_ascii_digit)
-            .then(|| field.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')))
+        field.iter().all(u8::is_ascii_digit).then(|| {
+            field
+                .iter()
+                .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0'))
+        })
     };
     let (Some(first), Some(generation)) = (digits(0..10), digits(11..16)) else {
         return Err(bad);
@@ -360,7 +394,9 @@ fn read_decimal(cursor: &mut Cursor<'_>) -> Option<usize> {
     let start = cursor.pos();
     let mut value: usize = 0;
     while let Some(digit) = cursor.peek().filter(u8::is_ascii_digit) {
-        value = value.checked_mul(10)?.checked_add(usize::from(digit - b'0'))?;
+        value = value
+            .checked_mul(10)?
+            .checked_add(usize::from(digit - b'0'))?;
         cursor.next_byte();
     }
     (cursor.pos() > start).then_some(value)
@@ -377,7 +413,10 @@ fn insert_entry(
         return Err(PdfError::xref(at, "object 0 must be free"));
     }
     if entries.insert(number, entry).is_some() {
-        return Err(PdfError::xref(at, "object listed twice in one xref section"));
+        return Err(PdfError::xref(
+            at,
+            "object listed twice in one xref section",
+        ));
     }
     Ok(())
 }
@@ -390,7 +429,10 @@ fn read_stream(
 ) -> Result<(Entries, Dict, usize), PdfError> {
     let mut parser = Parser::new(bytes, offset);
     let mut direct_only = |_: ObjRef| -> Result<i64, PdfError> {
-        Err(PdfError::xref(offset, "an xref stream's /Length must be direct"))
+        Err(PdfError::xref(
+            offset,
+            "an xref stream's /Length must be direct",
+        ))
     };
     let indirect = parser.indirect(&mut direct_only)?;
     let Object::Stream(stream) = indirect.object else {
@@ -420,7 +462,11 @@ impl StreamLayout {
             .and_then(Object::as_array)
             .ok_or(bad_w.clone())?
             .iter()
-            .map(|w| w.as_i64().and_then(|w| usize::try_from(w).ok()).filter(|&w| w <= 8))
+            .map(|w| {
+                w.as_i64()
+                    .and_then(|w| usize::try_from(w).ok())
+                    .filter(|&w| w <= 8)
+            })
             .collect::<Option<_>>()
             .ok_or(bad_w.clone())?;
         let widths: [usize; 3] = widths.try_into().map_err(|_| bad_w)?;
@@ -440,7 +486,10 @@ impl StreamLayout {
                 .chunks(2)
                 .map(|pair| Some((non_negative(&pair[0])?, non_negative(&pair[1])?)))
                 .collect::<Option<_>>()
-                .ok_or(PdfError::xref(offset, "/Index must hold non-negative integers"))?,
+                .ok_or(PdfError::xref(
+                    offset,
+                    "/Index must hold non-negative integers",
+                ))?,
             Some(_) => return Err(PdfError::xref(offset, "/Index must be pairs of integers")),
         };
         Ok(StreamLayout {
@@ -449,7 +498,12 @@ impl StreamLayout {
         })
     }
 
-    fn entries(&self, data: &[u8], offset: usize, budget: &mut Budget) -> Result<Entries, PdfError> {
+    fn entries(
+        &self,
+        data: &[u8],
+        offset: usize,
+        budget: &mut Budget,
+    ) -> Result<Entries, PdfError> {
         let width: usize = self.widths.iter().sum();
         let count = self
             .subsections
@@ -457,7 +511,10 @@ impl StreamLayout {
             .try_fold(0u64, |acc, &(_, count)| acc.checked_add(count));
         let expected = count.and_then(|count| count.checked_mul(width as u64));
         if expected != Some(data.len() as u64) {
-            return Err(PdfError::xref(offset, "xref stream length does not match /Index and /W"));
+            return Err(PdfError::xref(
+                offset,
+                "xref stream length does not match /Index and /W",
+            ));
         }
         budget
             .spend(count.unwrap_or(0))
@@ -529,7 +586,7 @@ mod tests {
     #[test]
     fn table_with_two_subsections() {
         let pdf = b"xref\n0 2\n0000000000 65535 f \n0000000015 00000 n \n5 1\n0000000100 00002 n\r\ntrailer\n<< /Size 6 >>\nstartxref\n0\n%%EOF\n";
-        let section = read_section(pdf, 0, &mut budget()).expect("valid table");
+        let section = read_section(pdf, 0, false, &mut budget()).expect("valid table");
         assert_eq!(section.kind, XrefKind::Table);
         assert_eq!(
             section.entries.get(&5),
@@ -538,20 +595,21 @@ mod tests {
                 generation: 2
             })
         );
-        assert_eq!(section.end, pdf.len());
-        assert_eq!(&pdf[section.eof..section.eof + 5], b"%%EOF");
+        let (eof, end) = section.eof.expect("marker");
+        assert_eq!(end, pdf.len());
+        assert_eq!(&pdf[eof..eof + 5], b"%%EOF");
     }
 
     #[test]
     fn short_entries_and_huge_counts_are_errors() {
         let short = b"xref\n0 2\n0000000000 65535 f\n0000000015 00000 n\ntrailer << >>";
         assert!(matches!(
-            read_section(short, 0, &mut budget()),
+            read_section(short, 0, false, &mut budget()),
             Err(PdfError::Xref { offset: 9, .. })
         ));
         let huge = b"xref\n0 1000000000\n0000000000 65535 f \ntrailer << >>";
         assert!(matches!(
-            read_section(huge, 0, &mut budget()),
+            read_section(huge, 0, false, &mut budget()),
             Err(PdfError::Xref { offset: 5, .. })
         ));
     }
@@ -560,7 +618,7 @@ mod tests {
     fn missing_trailer() {
         let pdf = b"xref\n0 1\n0000000000 65535 f \nstartxref\n0\n%%EOF";
         assert!(matches!(
-            read_section(pdf, 0, &mut budget()),
+            read_section(pdf, 0, false, &mut budget()),
             Err(PdfError::MissingTrailer { offset: 29 })
         ));
     }
