@@ -24,7 +24,10 @@ fn main() {
     let options = PdfOptions::default();
     // Warm up: the embedded fonts are parsed once per process.
     let _ = render(&documents[0].1, &options);
-    println!("{:<30} {:>6} {:>9} {:>10} {:>10}", "document", "pages", "bytes", "median", "min");
+    println!(
+        "{:<30} {:>6} {:>9} {:>10} {:>10}",
+        "document", "pages", "bytes", "median", "min"
+    );
     for (name, composed) in &documents {
         let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
         let mut last = None;
