@@ -147,54 +147,150 @@ impl Rng {
     }
 }
 
-/// The signature's strokes in a unit space: x from 0, y from about -1 to 1.
+/// The signature's strokes in a unit space (x from 0, y about -0.7 to 1): a capital with a
+/// tall loop and a descender, one cursive shape per letter (the middle names' initials, then
+/// the given name: arches for n m u i, tall loops for h l b k d t, descending loops for g y p,
+/// small loops for the rest), and a separate underline swoosh with a hook.
 fn signature_strokes(name: &str) -> Vec<Vec<(f32, f32)>> {
     let mut rng = Rng::new(name);
-    let given = name.split_whitespace().last().unwrap_or("An");
-    let letters = given.chars().count().clamp(3, 7);
-    let slant = 0.28;
-    let mut body = Vec::new();
-    // The capital: up-stroke, a loop at the top, down into the first letter.
-    let cap_height = rng.range(0.85, 1.0);
-    for i in 0..=60 {
-        let t = i as f32 / 60.0;
-        let angle = PI * 1.25 * t;
-        let x = 0.22 * t + 0.12 * angle.sin();
-        let y = -0.65 + (cap_height + 0.65) * (1.0 - (1.0 - t).powi(2))
-            - 0.25 * (angle * 0.8).sin() * t;
-        body.push((x + slant * y, y));
+    let slant = 0.22;
+    let mut main = Vec::new();
+    let mut put = |x: f32, y: f32| main.push((x + slant * y, y));
+    let top = rng.range(0.9, 1.1);
+    let w = rng.range(0.22, 0.34);
+    let capital = [
+        (0.0, -0.1),
+        (0.06, 0.5),
+        (0.16, top),
+        (0.16 + w * 0.5, top * 0.9),
+        (0.2 + w * 0.3, 0.45),
+        (0.12, -0.25),
+        (0.08, -0.6),
+        (0.2, -0.5),
+        (0.36, -0.12),
+        (0.46, 0.02),
+    ];
+    for (x, y) in catmull_rom(&capital, 14) {
+        put(x, y);
     }
-    // The letters: a prolate trochoid, one loop per letter, heights varying like handwriting.
-    let (start_x, start_y) = *body.last().unwrap_or(&(0.3, 0.3));
-    let step = 0.2;
-    let radius = 0.26;
-    let mut heights: Vec<f32> = (0..letters).map(|_| rng.range(0.35, 0.75)).collect();
-    if let Some(h) = heights.get_mut(letters / 2) {
-        *h = rng.range(0.8, 0.95); // one tall letter (h, l, b…)
+    let mut x = 0.46;
+    let samples = 36;
+    for c in cursive_letters(name) {
+        let kind = letter_kind(c);
+        let advance = match kind {
+            LetterKind::Arch => 0.3,
+            LetterKind::Loop => 0.24,
+            LetterKind::Tall | LetterKind::Descender => 0.26,
+        } * rng.range(0.85, 1.2);
+        if kind == LetterKind::Arch {
+            let h = rng.range(0.28, 0.38);
+            let arches = if base_letter(c) == 'm' { 2 } else { 1 };
+            for _ in 0..arches {
+                for i in 1..=samples {
+                    let t = i as f32 / samples as f32;
+                    put(x + advance * t, 0.02 + h * (PI * t).sin());
+                }
+                x += advance;
+            }
+            continue;
+        }
+        let (h, b) = match kind {
+            LetterKind::Tall => (rng.range(0.65, 0.8), 0.08),
+            LetterKind::Descender => (-rng.range(0.5, 0.65), -0.07),
+            _ => (rng.range(0.22, 0.32), 0.07),
+        };
+        for i in 1..=samples {
+            let t = i as f32 / samples as f32 * 2.0 * PI;
+            put(
+                x + advance * t / (2.0 * PI) - b * t.sin(),
+                0.02 + h * (1.0 - t.cos()) / 2.0,
+            );
+        }
+        x += advance;
     }
-    let samples = 40;
-    for k in 0..letters * samples {
-        let t = k as f32 / samples as f32 * 2.0 * PI;
-        let letter = (k / samples).min(letters - 1);
-        let h = heights[letter];
-        let x = start_x - slant * start_y + step * t / (2.0 * PI) * 2.2 - radius * t.sin() * 0.9;
-        let y = -0.35 + h * (1.0 - t.cos()) * 0.5 + (start_y + 0.35) * (-t * 0.6).exp();
-        body.push((x + slant * y, y));
+    let start = rng.range(-0.05, 0.15);
+    let end = x + rng.range(0.25, 0.45);
+    let dip = rng.range(0.0, 0.08);
+    let underline = [
+        (start, -0.42),
+        ((start + end) * 0.35, -0.5 - dip),
+        ((start + end) * 0.7, -0.46),
+        (end, -0.32),
+        (end - 0.06, -0.18),
+    ];
+    let swoosh = catmull_rom(&underline, 18)
+        .into_iter()
+        .map(|(x, y)| (x + slant * y * 0.3, y))
+        .collect();
+    vec![main, swoosh]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LetterKind {
+    Arch,
+    Descender,
+    Loop,
+    Tall,
+}
+
+/// The letters written after the capital: the middle names' initials, then the given name
+/// without its first letter (at most 9).
+fn cursive_letters(name: &str) -> Vec<char> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut letters: Vec<char> = Vec::new();
+    if let Some((given, rest)) = words.split_last() {
+        letters.extend(rest.iter().skip(1).filter_map(|w| w.chars().next()));
+        letters.extend(given.chars().skip(usize::from(words.len() == 1)));
     }
-    // The underline swoosh back under the name.
-    let (end_x, end_y) = *body.last().unwrap_or(&(1.5, -0.3));
-    let mut swoosh = Vec::new();
-    let left = rng.range(0.05, 0.25);
-    for i in 0..=50 {
-        let t = i as f32 / 50.0;
-        let control = (end_x * 0.75, -1.25);
-        let to = (left, -0.8 + rng.range(-0.01, 0.01));
-        let x = (1.0 - t).powi(2) * end_x + 2.0 * (1.0 - t) * t * control.0 + t * t * to.0;
-        let y = (1.0 - t).powi(2) * end_y + 2.0 * (1.0 - t) * t * control.1 + t * t * to.1;
-        swoosh.push((x, y));
+    if letters.is_empty() {
+        letters = vec!['n', 'h'];
     }
-    body.extend(swoosh);
-    vec![body]
+    letters.truncate(9);
+    letters
+}
+
+/// The Latin letter under the diacritics ("Đ" → 'd', "ữ" → 'u').
+fn base_letter(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower == 'đ' {
+        return 'd';
+    }
+    std::iter::once(lower).nfd().next().unwrap_or(lower)
+}
+
+fn letter_kind(c: char) -> LetterKind {
+    match base_letter(c) {
+        'h' | 'l' | 'b' | 'k' | 'd' | 't' | 'f' => LetterKind::Tall,
+        'g' | 'y' | 'p' | 'q' | 'j' => LetterKind::Descender,
+        'n' | 'm' | 'u' | 'i' | 'r' | 'v' | 'w' | 'x' => LetterKind::Arch,
+        _ => LetterKind::Loop,
+    }
+}
+
+/// A Catmull-Rom spline through `points`, `samples` points per segment.
+fn catmull_rom(points: &[(f32, f32)], samples: usize) -> Vec<(f32, f32)> {
+    let mut padded = Vec::with_capacity(points.len() + 2);
+    padded.push(points[0]);
+    padded.extend_from_slice(points);
+    padded.push(points[points.len() - 1]);
+    let mut out = Vec::new();
+    for w in padded.windows(4) {
+        let [p0, p1, p2, p3] = [w[0], w[1], w[2], w[3]];
+        for k in 0..samples {
+            let t = k as f32 / samples as f32;
+            let (t2, t3) = (t * t, t * t * t);
+            let f = |a: f32, b: f32, c: f32, d: f32| {
+                0.5 * (2.0 * b
+                    + (-a + c) * t
+                    + (2.0 * a - 5.0 * b + 4.0 * c - d) * t2
+                    + (-a + 3.0 * b - 3.0 * c + d) * t3)
+            };
+            out.push((f(p0.0, p1.0, p2.0, p3.0), f(p0.1, p1.1, p2.1, p3.1)));
+        }
+    }
+    out.push(points[points.len() - 1]);
+    out
 }
 
 /// The signature content: strokes scaled to 92 % of the width and 80 % of the height, centred.

@@ -64,7 +64,7 @@ def main():
                     modification_level=level(status),
                     docmdp_ok=status.docmdp_ok,
                     md=status.md_algorithm,
-                    bottom_line=status.bottom_line,
+                    bottom_line=getattr(status, "bottom_line", None),
                 )
                 ts = getattr(status, "timestamp_validity", None)
                 if ts is not None:
