@@ -606,3 +606,68 @@ fn pkcs12_garbage_is_malformed_not_a_panic() {
         );
     }
 }
+
+/// Read `stdout` until `needle` has appeared; the bytes read so far either way.
+fn read_until(stdout: &mut impl std::io::Read, seen: &mut Vec<u8>, needle: &str) -> bool {
+    let mut chunk = [0u8; 256];
+    while !String::from_utf8_lossy(seen).contains(needle) {
+        match stdout.read(&mut chunk) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => seen.extend_from_slice(&chunk[..n]),
+        }
+    }
+    true
+}
+
+/// With no VANBAN_PASSPHRASE and a terminal (a pseudo-terminal from util-linux `script`),
+/// `pki init` prompts twice and does not echo what is typed. Input is written only after each
+/// prompt shows, and the prompt shows only after echo is off, so there is no race.
+#[test]
+fn init_prompts_on_a_terminal_without_echo() {
+    use std::io::Write;
+    let dir = temp_dir("prompt");
+    let pki = dir.join("pki");
+    let command = format!(
+        "{} pki init --alg p256 --dir {}",
+        env!("CARGO_BIN_EXE_vanban"),
+        pki.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("VANBAN_PASSPHRASE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let typed = "Bí mật gõ tay 123";
+    let mut seen = Vec::new();
+    assert!(
+        read_until(&mut stdout, &mut seen, "khóa bí mật: "),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    writeln!(stdin, "{typed}").expect("type");
+    assert!(
+        read_until(&mut stdout, &mut seen, "(again): "),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    writeln!(stdin, "{typed}").expect("type again");
+    let mut rest = Vec::new();
+    std::io::Read::read_to_end(&mut stdout, &mut rest).expect("output");
+    seen.extend(rest);
+    let status = child.wait().expect("exits");
+    let shown = String::from_utf8_lossy(&seen);
+    assert!(status.success(), "{shown}");
+    assert!(!shown.contains(typed), "the passphrase was echoed: {shown}");
+    assert!(shown.contains("leader-key.pem"), "{shown}");
+    let right = format!("pass:{typed}");
+    let out = openssl(
+        &["pkey", "-in", "leader-key.pem", "-passin", &right, "-noout"],
+        &pki,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -8,8 +8,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `vanban bench`: timing of the pipeline stages.
+pub mod bench;
+/// `vanban check`: the format lints.
+pub mod check;
+/// Reading a document as every command does.
+pub mod load;
 /// `vanban pki`: the development PKI.
 pub mod pki;
+/// `vanban render`.
+pub mod render;
 
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
@@ -27,6 +35,12 @@ pub enum Command {
     Pki(pki::PkiArgs),
     /// Print the JSON Schema of the document input format.
     Schema,
+    /// Check a document against the format rules (exit 0 clean, 1 errors, 2 unreadable).
+    Check(check::CheckArgs),
+    /// Measure parse, lint and compose (median per file).
+    Bench(bench::BenchArgs),
+    /// Compose a document and write it as PDF or DOCX.
+    Render(render::RenderArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -56,6 +70,9 @@ fn dispatch(command: Command) -> u8 {
     match command {
         Command::Pki(args) => pki::run(args),
         Command::Schema => schema(),
+        Command::Check(args) => check::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Render(args) => render::run(&args),
     }
 }
 

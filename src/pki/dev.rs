@@ -609,7 +609,7 @@ fn subject(spec: &EntitySpec) -> Result<DistinguishedName, DevPkiError> {
                     rcgen::string::PrintableString::try_from(text.as_str()).map_err(|e| {
                         DevPkiError::Issue {
                             name: spec.name,
-                            source: rcgen::Error::from(e),
+                            source: e,
                         }
                     })?;
                 (DnType::CountryName, DnValue::PrintableString(printable))

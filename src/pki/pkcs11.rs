@@ -29,6 +29,7 @@ use cryptoki::types::AuthPin;
 use super::keystore::Passphrase;
 use super::signer::{
     CertificateKey, DigestAlgorithm, SignatureAlgorithm, Signer, SignerError, ecdsa_raw_to_der,
+    order_chain,
 };
 
 /// Where the key is: module, token, key label, PIN.
@@ -47,7 +48,9 @@ pub struct Pkcs11Config {
     /// The algorithm; `None` takes the key's default (RSA PKCS#1 v1.5 SHA-256, ECDSA with the
     /// curve's hash).
     pub algorithm: Option<SignatureAlgorithm>,
-    /// Issuer certificates (DER) to append when the token holds only the signer's own.
+    /// Issuer certificates (DER) for when the token holds only the signer's own. With the
+    /// token's other certificates they are ordered from the signer's towards the root, by name;
+    /// those not on that path are left out.
     pub extra_certificates: Vec<Vec<u8>>,
 }
 
@@ -127,8 +130,9 @@ impl Pkcs11Signer {
                     label: config.key_label.clone(),
                 }
             })?;
-        let mut chain = certificate_chain(&session, key, &config.key_label)?;
-        chain.extend(config.extra_certificates.iter().cloned());
+        let (leaf, mut pool) = token_certificates(&session, key, &config.key_label)?;
+        pool.extend(config.extra_certificates.iter().cloned());
+        let chain = order_chain(leaf, &pool);
         let leaf = CertificateKey::parse(&chain[0], 0)?;
         let algorithm = config
             .algorithm
@@ -242,6 +246,9 @@ fn find_slot(context: &Pkcs11, config: &Pkcs11Config) -> Result<Slot, Pkcs11Erro
     })
 }
 
+/// Log the user in. PKCS#11 keeps one login state per application and token: while another
+/// session of this process is logged in, `C_Login` answers "already logged in" without checking
+/// the PIN, and that counts as success.
 fn login(session: &Session, pin: &Passphrase) -> Result<(), Pkcs11Error> {
     let pin = AuthPin::from(pin.as_str());
     match session.login(UserType::User, Some(&pin)) {
@@ -270,13 +277,12 @@ fn find_one(
     Ok(found.first().copied())
 }
 
-/// The key's certificate (same `CKA_ID`, else same label) first, then the token's other
-/// certificates.
-fn certificate_chain(
+/// The key's certificate (same `CKA_ID`, else same label), and the token's other certificates.
+fn token_certificates(
     session: &Session,
     key: ObjectHandle,
     label: &str,
-) -> Result<Vec<Vec<u8>>, Pkcs11Error> {
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), Pkcs11Error> {
     let id = session
         .get_attributes(key, &[AttributeType::Id])
         .map_err(token("read key id"))?
@@ -303,14 +309,15 @@ fn certificate_chain(
     let leaf = leaf.ok_or_else(|| Pkcs11Error::NoCertificate {
         label: label.to_owned(),
     })?;
-    let mut chain = vec![certificate_value(session, leaf)?];
+    let leaf_der = certificate_value(session, leaf)?;
+    let mut others = Vec::new();
     let all = session
         .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)])
         .map_err(token("find certificates"))?;
     for handle in all.into_iter().filter(|h| *h != leaf) {
-        chain.push(certificate_value(session, handle)?);
+        others.push(certificate_value(session, handle)?);
     }
-    Ok(chain)
+    Ok((leaf_der, others))
 }
 
 fn certificate_value(session: &Session, handle: ObjectHandle) -> Result<Vec<u8>, Pkcs11Error> {

@@ -32,7 +32,7 @@ use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
 use super::keystore::{self, KeyStoreError, Passphrase};
-use super::signer::{KeySigner, SignerError};
+use super::signer::{KeySigner, SignerError, order_chain};
 use crate::limits::{Budget, BudgetExhausted};
 
 /// Most PKCS#12 KDF or PBKDF2 rounds accepted: 10,000,000. OpenSSL writes 2,048; a file that
@@ -182,7 +182,8 @@ pub fn ber_to_der(bytes: &[u8]) -> Result<Vec<u8>, Pkcs12Error> {
 fn signer_from(contents: Pkcs12Contents) -> Result<KeySigner, Pkcs12Error> {
     let key = contents.key.ok_or(Pkcs12Error::NoPrivateKey)?;
     for (index, _) in contents.certificates.iter().enumerate() {
-        let chain = order_chain(&contents.certificates, index);
+        let (leaf, others) = split_at_leaf(&contents.certificates, index);
+        let chain = order_chain(leaf, &others);
         match KeySigner::from_pkcs8(key.clone(), chain) {
             Ok(signer) => return Ok(signer),
             Err(SignerError::CertificateKeyMismatch) => continue,
@@ -192,31 +193,14 @@ fn signer_from(contents: Pkcs12Contents) -> Result<KeySigner, Pkcs12Error> {
     Err(Pkcs12Error::NoCertificateForKey)
 }
 
-/// `certificates[leaf]` first, then each issuer found among the others, by name.
-fn order_chain(certificates: &[Vec<u8>], leaf: usize) -> Vec<Vec<u8>> {
-    let names = |der: &[u8]| {
-        x509_parser::parse_x509_certificate(der)
-            .ok()
-            .map(|(_, c)| (c.subject().as_raw().to_vec(), c.issuer().as_raw().to_vec()))
-    };
-    let mut chain = vec![certificates[leaf].clone()];
-    let mut used = vec![leaf];
-    while chain.len() < certificates.len() {
-        let Some((subject, issuer)) = chain.last().and_then(|c| names(c)) else {
-            break;
-        };
-        if subject == issuer {
-            break; // self-signed: the root
-        }
-        let next = certificates
-            .iter()
-            .enumerate()
-            .find(|(i, c)| !used.contains(i) && names(c).is_some_and(|(s, _)| s == issuer));
-        let Some((index, cert)) = next else { break };
-        used.push(index);
-        chain.push(cert.clone());
-    }
-    chain
+fn split_at_leaf(certificates: &[Vec<u8>], leaf: usize) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let others = certificates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != leaf)
+        .map(|(_, c)| c.clone())
+        .collect();
+    (certificates[leaf].clone(), others)
 }
 
 fn read_bags(
@@ -231,10 +215,9 @@ fn read_bags(
         budget.spend(1)?;
         let value = bag.bag_value.to_der().map_err(malformed("SafeBag"))?;
         match bag.bag_id {
-            id if id == OID_KEY_BAG => {
-                if contents.key.is_none() {
-                    contents.key = Some(Zeroizing::new(value));
-                }
+            // The first key wins; a second key bag is ignored like any unknown bag.
+            id if id == OID_KEY_BAG && contents.key.is_none() => {
+                contents.key = Some(Zeroizing::new(value));
             }
             id if id == OID_SHROUDED_KEY_BAG => {
                 let shrouded =

@@ -526,10 +526,40 @@ impl CertificateKey {
     }
 }
 
+/// `leaf` first, then its issuers found in `pool` by name (subject = issuer), up to a
+/// self-signed certificate or until no issuer is found. Certificates of `pool` that are not on
+/// the path (other people's certificates on the same token) are left out.
+pub(crate) fn order_chain(leaf: Vec<u8>, pool: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let names = |der: &[u8]| {
+        x509_parser::parse_x509_certificate(der)
+            .ok()
+            .map(|(_, c)| (c.subject().as_raw().to_vec(), c.issuer().as_raw().to_vec()))
+    };
+    let mut chain = vec![leaf];
+    let mut used = Vec::new();
+    // Each round adds one certificate of the pool, so this ends within pool.len() rounds.
+    while used.len() < pool.len() {
+        let Some((subject, issuer)) = chain.last().and_then(|c| names(c)) else {
+            break;
+        };
+        if subject == issuer {
+            break; // self-signed: the root
+        }
+        let next = pool
+            .iter()
+            .enumerate()
+            .find(|(i, c)| !used.contains(i) && names(c).is_some_and(|(s, _)| s == issuer));
+        let Some((index, cert)) = next else { break };
+        used.push(index);
+        chain.push(cert.clone());
+    }
+    chain
+}
+
 /// Convert a raw ECDSA signature `r‖s` (as PKCS#11 and some remote services return it) into the
 /// DER `SEQUENCE { r INTEGER, s INTEGER }` that CMS carries. `None` if the length is odd or zero.
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return None;
     }
     let (r, s) = raw.split_at(raw.len() / 2);
