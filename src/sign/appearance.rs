@@ -304,15 +304,18 @@ fn signature_content(name: &str, width: f32, height: f32) -> String {
         x1 = x1.max(*x);
         y1 = y1.max(*y);
     }
-    let scale = (width * 0.92 / (x1 - x0).max(0.01)).min(height * 0.8 / (y1 - y0).max(0.01));
-    let dx = (width - (x1 - x0) * scale) / 2.0 - x0 * scale;
-    let dy = (height - (y1 - y0) * scale) / 2.0 - y0 * scale;
+    // Uniform scale to fit, then widened (up to 1.6×) so that a short name still spans the
+    // slot and the seal covers about its left third.
+    let scale_y = (width * 0.92 / (x1 - x0).max(0.01)).min(height * 0.8 / (y1 - y0).max(0.01));
+    let scale_x = (width * 0.92 / (x1 - x0).max(0.01)).min(scale_y * 1.6);
+    let dx = (width - (x1 - x0) * scale_x) / 2.0 - x0 * scale_x;
+    let dy = (height - (y1 - y0) * scale_y) / 2.0 - y0 * scale_y;
     let line_width = (height / 70.0).clamp(0.8, 1.6);
     let mut out = format!("q {BLUE} RG {line_width:.2} w 1 J 1 j\n");
     for stroke in &strokes {
         for (i, (x, y)) in stroke.iter().enumerate() {
             let op = if i == 0 { "m" } else { "l" };
-            let _ = writeln!(out, "{:.2} {:.2} {op}", x * scale + dx, y * scale + dy);
+            let _ = writeln!(out, "{:.2} {:.2} {op}", x * scale_x + dx, y * scale_y + dy);
         }
         out.push_str("S\n");
     }
