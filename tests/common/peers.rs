@@ -85,7 +85,9 @@ pub fn qpdf_check(file: &Path) {
     );
 }
 
-/// An NSS database in `dir` trusting the PEM roots (for pdfsig).
+/// An NSS database in `dir` trusting the PEM roots (for pdfsig). The trust flags are `C,C,C`:
+/// pdfsig checks the signer for S/MIME (email signer) use, which `C,,` (SSL only) does not
+/// cover, so a root trusted only for SSL shows as "Certificate issuer isn't Trusted".
 pub fn nss_db(dir: &Path, roots: &[&Path]) -> PathBuf {
     let db = dir.join("nssdb");
     std::fs::create_dir_all(&db).expect("nss dir");
@@ -103,7 +105,7 @@ pub fn nss_db(dir: &Path, roots: &[&Path]) -> PathBuf {
                 "-n",
                 &nick,
                 "-t",
-                "C,,",
+                "C,C,C",
                 "-a",
                 "-i",
                 &root.to_string_lossy(),
