@@ -180,6 +180,12 @@ impl From<PdfError> for SignError {
     }
 }
 
+impl From<Box<PathFailure>> for SignError {
+    fn from(failure: Box<PathFailure>) -> Self {
+        SignError::from(*failure)
+    }
+}
+
 impl From<PathFailure> for SignError {
     fn from(failure: PathFailure) -> Self {
         SignError::SignerCertificate(Box::new(failure))
