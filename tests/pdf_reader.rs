@@ -766,6 +766,13 @@ fn incremental_updates_three_revisions() {
         document.view().offset_of(sig_ref),
         Some(update2.offsets[&sig_ref.number])
     );
+    // The reader locates the placeholders exactly where the writer reported them.
+    let view = document.view();
+    assert_eq!(view.value_span(sig_ref, "Contents"), Ok(Some(slot.contents.clone())));
+    assert_eq!(view.value_span(sig_ref, "ByteRange"), Ok(Some(slot.byte_range.clone())));
+    assert_eq!(view.value_span(sig_ref, "Missing"), Ok(None));
+    assert_eq!(view.value_span(ObjRef::new(sig_ref.number, 1), "Contents"), Ok(None));
+    assert_eq!(document.view_at(1).unwrap().value_span(sig_ref, "Contents"), Ok(None));
 }
 
 #[test]
