@@ -566,6 +566,74 @@ fn hybrid_reference_files() {
     assert_same_xref_as_qpdf(&updated, "hybrid-update-xref");
 }
 
+/// What our own renderer will produce: pdf-writer's classic and xref-stream output.
+fn pdf_writer_document(xref_stream: bool) -> Vec<u8> {
+    use pdf_writer::{Pdf, Rect, Ref, TextStr};
+    let mut pdf = Pdf::new();
+    let (catalog, tree, info) = (Ref::new(1), Ref::new(2), Ref::new(3));
+    let pages = [Ref::new(4), Ref::new(6)];
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids(pages).count(2);
+    for (i, page) in pages.iter().enumerate() {
+        let content = Ref::new(page.get() + 1);
+        pdf.page(*page)
+            .parent(tree)
+            .media_box(Rect::new(0.0, 0.0, 595.28, 841.89))
+            .contents(content);
+        pdf.stream(
+            content,
+            format!("BT /F1 13 Tf 72 760 Td (Trang {i}) Tj ET").as_bytes(),
+        );
+    }
+    pdf.document_info(info)
+        .title(TextStr("Kế hoạch tổ chức Đại hội"));
+    if xref_stream {
+        pdf.finish_with_xref_stream(Ref::new(8))
+    } else {
+        pdf.finish()
+    }
+}
+
+#[test]
+fn pdf_writer_output_loads() {
+    for (xref_stream, kind) in [(false, XrefKind::Table), (true, XrefKind::Stream)] {
+        let bytes = pdf_writer_document(xref_stream);
+        let name = format!("pdf-writer-{kind:?}");
+        assert_qpdf_check_clean(&bytes, &name);
+        let document = Document::load(bytes.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(document.newest().xref_kind(), kind);
+        assert_same_xref_as_qpdf(&document, &name);
+        assert_eq!(page_refs(&document), [ObjRef::new(4, 0), ObjRef::new(6, 0)]);
+        let info = document
+            .view()
+            .resolve(document.trailer().get("Info").unwrap())
+            .unwrap();
+        let title = info
+            .as_dict()
+            .unwrap()
+            .get("Title")
+            .unwrap()
+            .as_string()
+            .unwrap()
+            .to_text();
+        assert_eq!(title, "Kế hoạch tổ chức Đại hội");
+        let update = fill_free_text(&document);
+        assert_qpdf_check_clean(&update, &format!("{name}-update"));
+        assert_eq!(Document::load(update).unwrap().revisions().len(), 2);
+    }
+}
+
+/// An update that replaces the catalog (for files without fields): `/Lang` set.
+fn fill_free_text(document: &Document) -> Vec<u8> {
+    let mut writer = IncrementalWriter::new(document).unwrap();
+    let mut catalog = document.catalog().unwrap();
+    catalog.insert("Lang", PdfString::text("vi-VN"));
+    writer
+        .set(document.view().root().unwrap(), catalog)
+        .unwrap();
+    writer.finish().unwrap().bytes
+}
+
 #[test]
 fn encrypted_files_load_but_refuse_updates() {
     let bytes = qpdf(
@@ -768,11 +836,23 @@ fn incremental_updates_three_revisions() {
     );
     // The reader locates the placeholders exactly where the writer reported them.
     let view = document.view();
-    assert_eq!(view.value_span(sig_ref, "Contents"), Ok(Some(slot.contents.clone())));
-    assert_eq!(view.value_span(sig_ref, "ByteRange"), Ok(Some(slot.byte_range.clone())));
+    assert_eq!(
+        view.value_span(sig_ref, "Contents"),
+        Ok(Some(slot.contents.clone()))
+    );
+    assert_eq!(
+        view.value_span(sig_ref, "ByteRange"),
+        Ok(Some(slot.byte_range.clone()))
+    );
     assert_eq!(view.value_span(sig_ref, "Missing"), Ok(None));
-    assert_eq!(view.value_span(ObjRef::new(sig_ref.number, 1), "Contents"), Ok(None));
-    assert_eq!(document.view_at(1).unwrap().value_span(sig_ref, "Contents"), Ok(None));
+    assert_eq!(
+        view.value_span(ObjRef::new(sig_ref.number, 1), "Contents"),
+        Ok(None)
+    );
+    assert_eq!(
+        document.view_at(1).unwrap().value_span(sig_ref, "Contents"),
+        Ok(None)
+    );
 }
 
 #[test]

@@ -12,8 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use super::error::PdfError;
 use super::filter;
-use super::lexer::Lexer;
-use super::lexer::Token;
+use super::lexer::{Lexer, Token};
 use super::limits::{
     MAX_DECODED_OBJECT_STREAM_TOTAL, MAX_DECODED_STREAM_BYTES, MAX_OBJECT_NUMBER,
     MAX_OBJECT_STREAM_BYTES, MAX_OBJECT_STREAM_OBJECTS, MAX_REFERENCE_CHAIN, MAX_XREF_ENTRIES,
