@@ -889,6 +889,101 @@ fn updates_follow_the_xref_kind_of_the_file() {
     }
 }
 
+/// pyHanko as a peer: it appends a signature field to a file (as its signer does), and reads a
+/// file back, printing its revision count and each revision's startxref as JSON.
+const PYHANKO_PEER: &str = r#"
+import json, sys
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+mode, src = sys.argv[1], sys.argv[2]
+if mode == "addfield":
+    with open(src, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        append_signature_field(w, SigFieldSpec(sig_field_name="Văn thư ký", box=(100, 100, 200, 150)))
+        with open(sys.argv[3], "wb") as out:
+            w.write(out)
+else:
+    with open(src, "rb") as f:
+        r = PdfFileReader(f)
+        n = r.xrefs.total_revisions
+        print(json.dumps({"revisions": n, "startxref": [r.xrefs.get_startxref_for_revision(i) for i in range(n)]}))
+"#;
+
+fn pyhanko(args: &[&str]) -> String {
+    let script = scratch("pyhanko_peer.py");
+    std::fs::write(&script, PYHANKO_PEER).expect("write script");
+    let output = Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .output()
+        .expect("python3 with pyHanko is installed (.ci/run)");
+    assert!(
+        output.status.success(),
+        "pyHanko {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn pyhanko_reads_our_updates_and_we_read_its() {
+    // Ours → pyHanko: three updates, same revisions and startxrefs.
+    let original = official_document();
+    let one = fill_number(&Document::load(original.clone()).unwrap(), "Số: 36/KH-CĐN").bytes;
+    let two = fill_number(&Document::load(one).unwrap(), "Số: 37/KH-CĐN").bytes;
+    let ours = Document::load(two.clone()).unwrap();
+    let path = scratch("ours-for-pyhanko.pdf");
+    std::fs::write(&path, &two).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&pyhanko(&["read", path.to_str().unwrap()])).unwrap();
+    assert_eq!(json["revisions"], 3);
+    let theirs: Vec<u64> = json["startxref"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let mine: Vec<u64> = ours
+        .revisions()
+        .iter()
+        .map(|r| r.xref_offset() as u64)
+        .collect();
+    assert_eq!(theirs, mine);
+
+    // pyHanko → ours: its incremental update adds a signature field in a second revision.
+    let target = scratch("pyhanko-field.pdf");
+    pyhanko(&["addfield", path.to_str().unwrap(), target.to_str().unwrap()]);
+    let bytes = std::fs::read(&target).unwrap();
+    assert_eq!(
+        &bytes[..two.len()],
+        &two[..],
+        "pyHanko kept the earlier revisions"
+    );
+    let document = Document::load(bytes.clone()).expect("pyHanko's update loads");
+    assert_eq!(document.revisions().len(), 4);
+    assert_eq!(document.revisions()[2].end(), two.len());
+    let fields = document.fields().unwrap();
+    let added = fields
+        .iter()
+        .find(|f| f.name == "Văn thư ký")
+        .expect("pyHanko's field");
+    assert!(added.is_signature());
+    assert!(
+        document
+            .view_at(2)
+            .unwrap()
+            .fields()
+            .unwrap()
+            .iter()
+            .all(|f| f.name != "Văn thư ký")
+    );
+    assert_eq!(
+        field_value(&document, 3, "Số").as_deref(),
+        Some("Số: 37/KH-CĐN")
+    );
+}
+
 #[test]
 fn writer_output_is_deterministic() {
     let document = Document::load(official_document()).unwrap();
