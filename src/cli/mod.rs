@@ -14,6 +14,8 @@ pub mod bench;
 pub mod check;
 /// `vanban pki`: the development PKI.
 pub mod pki;
+/// `vanban verify` and `vanban bench-verify`: judge the signatures of a PDF.
+pub mod verify;
 
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
@@ -35,6 +37,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Measure parse, lint and compose (median per file).
     Bench(bench::BenchArgs),
+    /// Verify the signatures of a PDF (exit 0 valid, 1 invalid or unsigned, 2 unreadable).
+    Verify(verify::VerifyArgs),
+    /// Measure verification (median per file and per signature), optionally against peers.
+    BenchVerify(verify::BenchVerifyArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -66,6 +72,8 @@ fn dispatch(command: Command) -> u8 {
         Command::Schema => schema(),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::BenchVerify(args) => verify::bench(&args),
     }
 }
 

@@ -90,7 +90,8 @@ pub struct ChainOutcome {
     pub path: Option<ValidatedPath>,
     /// Where the end-entity's revocation status came from, in words ("OCSP in DSS").
     pub revocation_detail: Option<String>,
-    /// Every non-anchor certificate's status came from evidence embedded in the DSS.
+    /// The end-entity's revocation status came from evidence in the DSS (what B-LT needs:
+    /// the signer's status can be checked later without the network).
     pub revocation_from_dss: bool,
 }
 
@@ -171,12 +172,8 @@ fn trusted(path: ValidatedPath, evidence: &Evidence) -> ChainOutcome {
         }
     };
     let end_entity = path.revocation.first().map(|facts| describe(&facts.status));
-    let (revocation, detail, _) = end_entity.unwrap_or((RevocationSource::None, None, false));
-    let all_dss = !path.revocation.is_empty()
-        && path
-            .revocation
-            .iter()
-            .all(|facts| describe(&facts.status).2);
+    let (revocation, detail, from_dss) =
+        end_entity.unwrap_or((RevocationSource::None, None, false));
     ChainOutcome {
         trust: Trust::Trusted {
             anchor: path.anchor.subject.clone(),
@@ -185,7 +182,7 @@ fn trusted(path: ValidatedPath, evidence: &Evidence) -> ChainOutcome {
         },
         path: Some(path),
         revocation_detail: detail,
-        revocation_from_dss: all_dss,
+        revocation_from_dss: from_dss,
     }
 }
 
