@@ -127,6 +127,82 @@ impl Default for Spec<'_> {
     }
 }
 
+/// What a forger gets: the update with its placeholders, to patch as it likes.
+pub struct Forge {
+    pub bytes: Vec<u8>,
+    pub slot: vanban::pdf::SignaturePlaceholder,
+}
+
+impl Forge {
+    /// Prepare a signature in `spec.field` without filling it.
+    pub fn prepare(pdf: &[u8], spec: &Spec<'_>) -> Forge {
+        let document = Document::load(pdf.to_vec()).expect("load before signing");
+        let mut writer = IncrementalWriter::new(&document).expect("writer");
+        let sig_ref = writer
+            .add_signature(signature_dict(spec), CAPACITY)
+            .expect("sig dict");
+        attach(&document, &mut writer, spec, sig_ref);
+        let update = writer.finish().expect("finish");
+        let slot = update.signature.clone().expect("placeholder");
+        Forge {
+            bytes: update.bytes,
+            slot,
+        }
+    }
+
+    /// Write `text` over the `/ByteRange` placeholder (padded with spaces, same width).
+    pub fn write_byte_range(&mut self, text: &str) {
+        let range = self.slot.byte_range.clone();
+        assert!(text.len() <= range.len(), "byte range text too long");
+        let slot = &mut self.bytes[range];
+        slot.fill(b' ');
+        match text.strip_suffix(']') {
+            // Keep the closing bracket at the end of the slot, as the writer does.
+            Some(open) if text.starts_with('[') => {
+                slot[..open.len()].copy_from_slice(open.as_bytes());
+                let last = slot.len() - 1;
+                slot[last] = b']';
+            }
+            _ => slot[..text.len()].copy_from_slice(text.as_bytes()),
+        }
+    }
+
+    /// Write `text` over the `/Contents` placeholder (padded with spaces, same width).
+    pub fn write_contents(&mut self, text: &str) {
+        let range = self.slot.contents.clone();
+        let slot = &mut self.bytes[range];
+        slot.fill(b' ');
+        slot[..text.len()].copy_from_slice(text.as_bytes());
+    }
+
+    /// Blank out the key `/name` that precedes the placeholder `range` in the dictionary.
+    pub fn remove_key_before(&mut self, name: &[u8], before: usize) {
+        let start = self.bytes[..before]
+            .windows(name.len())
+            .rposition(|w| w == name)
+            .expect("key present");
+        self.bytes[start..start + name.len()].fill(b' ');
+    }
+
+    /// Sign over `ranges` (not necessarily the right ones) with `signer` and fill /Contents.
+    pub fn sign_ranges(&mut self, ranges: [usize; 4], signer: &dyn Signer) {
+        let [s1, l1, s2, l2] = ranges;
+        let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+        context.update(&self.bytes[s1..s1 + l1]);
+        context.update(&self.bytes[s2..s2 + l2]);
+        let digest = context.finish().as_ref().to_vec();
+        let cms = cms_for(signer, &digest, None);
+        self.slot
+            .patch_contents(&mut self.bytes, &cms)
+            .expect("contents");
+    }
+
+    /// The standard ranges for the current length.
+    pub fn standard_ranges(&self) -> [usize; 4] {
+        self.slot.byte_range_values(self.bytes.len())
+    }
+}
+
 /// Sign `pdf` as `spec` says.
 pub fn sign(pdf: &[u8], spec: &Spec<'_>) -> Vec<u8> {
     let signer = pki().signer(spec.signer).expect("signer");
@@ -193,7 +269,7 @@ pub fn cms_for(signer: &dyn Signer, digest: &[u8], tsa: Option<&str>) -> Vec<u8>
     cms.to_der().expect("der")
 }
 
-fn signature_dict(spec: &Spec<'_>) -> Dict {
+pub fn signature_dict(spec: &Spec<'_>) -> Dict {
     let mut dict = Dict::new();
     dict.insert("Type", Object::name("Sig"));
     dict.insert("Filter", Object::name("Adobe.PPKLite"));
@@ -249,7 +325,12 @@ fn transform(method: &str, params: Dict) -> Object {
 
 /// Point the field at the signature (creating the field if needed), set /SigFlags, and
 /// /Perms for a certification.
-fn attach(document: &Document, writer: &mut IncrementalWriter<'_>, spec: &Spec<'_>, sig: ObjRef) {
+pub fn attach(
+    document: &Document,
+    writer: &mut IncrementalWriter<'_>,
+    spec: &Spec<'_>,
+    sig: ObjRef,
+) {
     let existing = document
         .fields()
         .expect("fields")
