@@ -28,7 +28,7 @@ pub mod compose;
 pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
-/// Renderers: laid-out pages to PDF.
+/// Renderers: composed blocks become PDF and DOCX files.
 pub mod render;
 
 /// PDF syntax for reading and appending: lexer, objects, xref, revisions, incremental writer.

@@ -12,8 +12,12 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 /// `vanban check`: the format lints.
 pub mod check;
+/// Reading a document as every command does.
+pub mod load;
 /// `vanban pki`: the development PKI.
 pub mod pki;
+/// `vanban render`.
+pub mod render;
 /// `vanban verify` and `vanban bench-verify`: judge the signatures of a PDF.
 pub mod verify;
 
@@ -37,6 +41,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Measure parse, lint and compose (median per file).
     Bench(bench::BenchArgs),
+    /// Compose a document and write it as PDF or DOCX.
+    Render(render::RenderArgs),
     /// Verify the signatures of a PDF (exit 0 valid, 1 invalid or unsigned, 2 unreadable).
     Verify(verify::VerifyArgs),
     /// Measure verification (median per file and per signature), optionally against peers.
@@ -72,6 +78,7 @@ fn dispatch(command: Command) -> u8 {
         Command::Schema => schema(),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Render(args) => render::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::BenchVerify(args) => verify::bench(&args),
     }

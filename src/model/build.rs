@@ -551,7 +551,12 @@ impl Builder {
         parent: &Parent,
     ) -> Result<Node, ParseError> {
         self.count_node(at, 1)?;
-        let (numbered, literal, level, children) = numbering_facts(raw);
+        let Facts {
+            numbered,
+            literal,
+            level,
+            children,
+        } = numbering_facts(raw);
         let number = match numbered {
             Some(kind) => {
                 let assigned = numberer.assign(group, kind, literal, level, parent);
@@ -718,59 +723,60 @@ impl Builder {
     }
 }
 
+/// What numbering needs to know about a node.
+struct Facts<'a> {
+    numbered: Option<Numbered>,
+    literal: Option<&'a str>,
+    level: Option<u8>,
+    children: Option<&'a [NodeInput]>,
+}
+
 /// The numbering kind, literal, given level and children of a node.
-fn numbering_facts(
-    raw: &NodeInput,
-) -> (
-    Option<Numbered>,
-    Option<&str>,
-    Option<u8>,
-    Option<&[NodeInput]>,
-) {
+fn numbering_facts(raw: &NodeInput) -> Facts<'_> {
     match raw {
-        NodeInput::Part { num, children, .. } => {
-            (Some(Numbered::Part), num.as_deref(), None, Some(children))
-        }
-        NodeInput::Chapter { num, children, .. } => (
-            Some(Numbered::Chapter),
-            num.as_deref(),
-            None,
-            Some(children),
-        ),
-        NodeInput::Division { num, children, .. } => (
-            Some(Numbered::Division),
-            num.as_deref(),
-            None,
-            Some(children),
-        ),
-        NodeInput::Article { num, children, .. } => (
-            Some(Numbered::Article),
-            num.as_deref(),
-            None,
-            Some(children),
-        ),
+        NodeInput::Part { num, children, .. } => facts(Numbered::Part, num, None, children),
+        NodeInput::Chapter { num, children, .. } => facts(Numbered::Chapter, num, None, children),
+        NodeInput::Division { num, children, .. } => facts(Numbered::Division, num, None, children),
+        NodeInput::Article { num, children, .. } => facts(Numbered::Article, num, None, children),
         NodeInput::Section {
             num,
             level,
             children,
             ..
-        } => (
-            Some(Numbered::Section),
-            num.as_deref(),
-            *level,
-            Some(children),
-        ),
+        } => facts(Numbered::Section, num, *level, children),
         NodeInput::Item {
             num,
             level,
             children,
             ..
-        } => (Some(Numbered::Item), num.as_deref(), *level, Some(children)),
-        NodeInput::Point { num, children, .. } => {
-            (Some(Numbered::Point), num.as_deref(), None, Some(children))
-        }
-        NodeInput::Bullet { children, .. } => (None, None, None, Some(children)),
-        NodeInput::Para { .. } | NodeInput::Table(_) => (None, None, None, None),
+        } => facts(Numbered::Item, num, *level, children),
+        NodeInput::Point { num, children, .. } => facts(Numbered::Point, num, None, children),
+        NodeInput::Bullet { children, .. } => Facts {
+            numbered: None,
+            literal: None,
+            level: None,
+            children: Some(children),
+        },
+        NodeInput::Para { .. } | NodeInput::Table(_) => Facts {
+            numbered: None,
+            literal: None,
+            level: None,
+            children: None,
+        },
+    }
+}
+
+fn facts<'a>(
+    numbered: Numbered,
+    literal: &'a Option<String>,
+    level: Option<u8>,
+    children: &'a [NodeInput],
+) -> Facts<'a> {
+    Facts {
+        numbered: Some(numbered),
+        literal: literal.as_deref(),
+        level,
+        children: Some(children),
     }
 }
 

@@ -56,15 +56,17 @@ impl Document {
         let version = header_version(&bytes)?;
         let tail = xref::find_tail(&bytes)?;
         let mut budget = Budget::new("pdf xref entries", MAX_XREF_ENTRIES);
-        let sections = xref::read_chain(&bytes, tail.startxref, &mut budget)?;
-        if let Some(newest) = sections.first().filter(|s| s.end != tail.end) {
+        let linearized = is_linearized(&bytes);
+        let sections = xref::read_chain(&bytes, tail.startxref, linearized, &mut budget)?;
+        let revisions = revision::build(sections, linearized)?;
+        // The newest revision must end at the last %%EOF: otherwise the bytes in between
+        // belong to no revision (a trailer pointing back at an old xref).
+        if let Some(newest) = revisions.last().filter(|r| r.end() != tail.end) {
             return Err(PdfError::UnaccountedBytes {
-                offset: newest.end as u64,
-                len: tail.end.saturating_sub(newest.end) as u64,
+                offset: newest.end() as u64,
+                len: tail.end.saturating_sub(newest.end()) as u64,
             });
         }
-        let linearized = is_linearized(&bytes);
-        let revisions = revision::build(sections, linearized)?;
         let mut newest = HashMap::new();
         for revision in &revisions {
             newest.extend(revision.entries());
@@ -475,7 +477,10 @@ impl<'a> View<'a> {
             offset: offset as u64,
             source: Box::new(source),
         };
-        let object_stream = self.document.object_stream(self, stream, offset, depth)?;
+        let object_stream = self
+            .document
+            .object_stream(self, stream, offset, depth)
+            .map_err(wrap)?;
         object_stream.object(number, index).map_err(wrap)
     }
 }

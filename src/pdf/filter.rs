@@ -158,7 +158,7 @@ fn tiff(mut data: Vec<u8>, row_len: usize, pixel_len: usize) -> Vec<u8> {
 /// 4 Paeth). A partial last row is an error.
 fn png(data: &[u8], row_len: usize, pixel_len: usize, offset: usize) -> Result<Vec<u8>, PdfError> {
     let stride = row_len + 1;
-    if data.len() % stride != 0 {
+    if !data.len().is_multiple_of(stride) {
         return Err(PdfError::Decode {
             offset: offset as u64,
             filter: "FlateDecode",

@@ -82,27 +82,45 @@ impl Revision {
 }
 
 /// Turn the sections (newest first) into revisions (oldest first).
+///
+/// A section that ends (or has no `%%EOF` at all) before the revision it points to is only
+/// allowed in a linearized file, and only when it also starts before that revision's section:
+/// that is the first-page section, which is merged into the main one.
 pub(crate) fn build(sections: Vec<Section>, linearized: bool) -> Result<Vec<Revision>, PdfError> {
     let mut revisions: Vec<Revision> = Vec::new();
     for section in sections.into_iter().rev() {
-        match revisions.last_mut() {
-            Some(last) if section.end <= last.end => {
-                if !linearized {
-                    return Err(PdfError::RevisionOrder {
-                        offset: section.offset as u64,
-                    });
-                }
-                merge_newer(last, section);
-            }
-            _ => revisions.push(Revision {
+        let after_last = match (revisions.last(), section.eof) {
+            (None, Some(_)) => true,
+            (Some(last), Some((_, end))) => end > last.end,
+            (_, None) => false,
+        };
+        if after_last {
+            let (eof, end) = section.eof.unwrap_or_default();
+            revisions.push(Revision {
                 index: revisions.len(),
                 xref_offset: section.offset,
                 kind: section.kind,
-                eof: section.eof,
-                end: section.end,
+                eof,
+                end,
                 trailer: section.trailer,
                 entries: section.entries,
-            }),
+            });
+            continue;
+        }
+        match revisions.last_mut() {
+            Some(last) if linearized && section.offset < last.xref_offset => {
+                merge_newer(last, section)
+            }
+            _ if section.eof.is_none() => {
+                return Err(PdfError::MissingEof {
+                    offset: section.offset as u64,
+                });
+            }
+            _ => {
+                return Err(PdfError::RevisionOrder {
+                    offset: section.offset as u64,
+                });
+            }
         }
     }
     Ok(revisions)

@@ -256,6 +256,22 @@ enum Pending {
     },
 }
 
+impl Pending {
+    fn generation(&self) -> u16 {
+        match self {
+            Pending::Object(generation, _) | Pending::Signature { generation, .. } => *generation,
+        }
+    }
+}
+
+/// What `finish` has written so far.
+#[derive(Debug, Default)]
+struct Written {
+    entries: BTreeMap<u32, XrefEntry>,
+    offsets: BTreeMap<u32, usize>,
+    signature: Option<SignaturePlaceholder>,
+}
+
 /// Builds one incremental update of a document.
 #[derive(Debug)]
 pub struct IncrementalWriter<'d> {
@@ -321,6 +337,7 @@ impl<'d> IncrementalWriter<'d> {
                 reason: "one signature per incremental update",
             });
         }
+        check_capacity(capacity)?;
         let reference = self.allocate()?;
         self.set_signature(reference, dict, capacity)?;
         Ok(reference)
@@ -339,11 +356,7 @@ impl<'d> IncrementalWriter<'d> {
                 reason: "one signature per incremental update",
             });
         }
-        if capacity == 0 || capacity > super::limits::MAX_STRING_BYTES / 2 {
-            return Err(PdfError::WriterMisuse {
-                reason: "signature capacity must be between 1 byte and 4 MiB",
-            });
-        }
+        check_capacity(capacity)?;
         dict.remove("ByteRange");
         dict.remove("Contents");
         let pending = Pending::Signature {
@@ -374,20 +387,15 @@ impl<'d> IncrementalWriter<'d> {
         if !matches!(original.last(), Some(b'\n' | b'\r')) {
             out.push(b'\n');
         }
-        let mut offsets = BTreeMap::new();
-        let mut entries = BTreeMap::new();
-        let mut signature = None;
+        let mut written = Written::default();
         for (&number, pending) in &self.objects {
             let start = out.len();
-            offsets.insert(number, start);
-            let found = write_indirect(number, pending, original, &mut out)?;
-            signature = signature.or(found);
-            let generation = match pending {
-                Pending::Object(generation, _) | Pending::Signature { generation, .. } => {
-                    *generation
-                }
-            };
-            entries.insert(
+            written.offsets.insert(number, start);
+            let generation = pending.generation();
+            let placeholder =
+                write_indirect(ObjRef::new(number, generation), pending, original, &mut out)?;
+            written.signature = written.signature.or(placeholder);
+            written.entries.insert(
                 number,
                 XrefEntry::InUse {
                     offset: start,
@@ -396,47 +404,47 @@ impl<'d> IncrementalWriter<'d> {
             );
         }
         let xref_offset = out.len();
+        self.write_xref(&mut written, &mut out)?;
+        out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
+        Ok(Update {
+            bytes: out,
+            original_len: original.len(),
+            offsets: written.offsets,
+            xref_offset,
+            signature: written.signature,
+        })
+    }
+
+    /// The xref section and trailer, in the kind of the newest revision's.
+    fn write_xref(&self, written: &mut Written, out: &mut Vec<u8>) -> Result<(), PdfError> {
+        let original = self.document.bytes();
+        let xref_offset = out.len();
         let mut trailer = self.carried_trailer();
         match self.document.newest().xref_kind() {
             XrefKind::Table | XrefKind::Hybrid => {
-                trailer.insert("Size", Object::Integer(i64::from(self.size(&entries))));
-                write_table(&entries, &trailer, original, &mut out)?;
+                trailer.insert(
+                    "Size",
+                    Object::Integer(i64::from(self.size(&written.entries))),
+                );
+                write_table(&written.entries, &trailer, original, out)
             }
             XrefKind::Stream => {
-                let number = self.next_number.max(self.size(&entries));
+                let number = self.next_number.max(self.size(&written.entries));
                 if number > MAX_OBJECT_NUMBER {
                     return Err(PdfError::WriterMisuse {
                         reason: "object numbers exhausted",
                     });
                 }
-                entries.insert(
-                    number,
-                    XrefEntry::InUse {
-                        offset: xref_offset,
-                        generation: 0,
-                    },
-                );
-                offsets.insert(number, xref_offset);
+                let entry = XrefEntry::InUse {
+                    offset: xref_offset,
+                    generation: 0,
+                };
+                written.entries.insert(number, entry);
+                written.offsets.insert(number, xref_offset);
                 trailer.insert("Size", Object::Integer(i64::from(number) + 1));
-                write_xref_stream(number, &entries, trailer, original, &mut out)?;
+                write_xref_stream(number, &written.entries, trailer, original, out)
             }
         }
-        out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
-        let signature = self
-            .signature
-            .zip(signature)
-            .map(|(reference, (contents, byte_range))| SignaturePlaceholder {
-                reference,
-                contents,
-                byte_range,
-            });
-        Ok(Update {
-            bytes: out,
-            original_len: original.len(),
-            offsets,
-            xref_offset,
-            signature,
-        })
     }
 
     fn check_number(&self, reference: ObjRef) -> Result<(), PdfError> {
@@ -468,43 +476,69 @@ impl<'d> IncrementalWriter<'d> {
     }
 }
 
-/// `n g obj … endobj`; for a signature, returns the placeholder ranges.
+/// The `/Contents` reservation must be non-empty and fit in a string the reader accepts.
+fn check_capacity(capacity: usize) -> Result<(), PdfError> {
+    if capacity == 0 || capacity > super::limits::MAX_STRING_BYTES / 2 {
+        return Err(PdfError::WriterMisuse {
+            reason: "signature capacity must be between 1 byte and 4 MiB",
+        });
+    }
+    Ok(())
+}
+
+/// `n g obj … endobj`; for a signature dictionary, returns where its placeholders are.
 fn write_indirect(
-    number: u32,
+    reference: ObjRef,
     pending: &Pending,
     file: &[u8],
     out: &mut Vec<u8>,
-) -> Result<Option<(Range<usize>, Range<usize>)>, PdfError> {
-    let generation = match pending {
-        Pending::Object(generation, _) | Pending::Signature { generation, .. } => *generation,
-    };
-    out.extend_from_slice(format!("{number} {generation} obj\n").as_bytes());
-    let mut found = None;
-    match pending {
-        Pending::Object(_, object) => serialize(object, file, out)?,
-        Pending::Signature { dict, capacity, .. } => {
-            out.extend_from_slice(b"<<");
-            for (key, value) in dict.iter() {
-                out.push(b' ');
-                write_name(key, out);
-                out.push(b' ');
-                serialize(value, file, out)?;
-            }
-            out.extend_from_slice(b" /ByteRange ");
-            let byte_range = out.len()..out.len() + BYTE_RANGE_PLACEHOLDER.len();
-            out.extend_from_slice(BYTE_RANGE_PLACEHOLDER);
-            out.extend_from_slice(b" /Contents ");
-            let contents_start = out.len();
-            out.push(b'<');
-            out.resize(out.len() + capacity * 2, b'0');
-            out.push(b'>');
-            let contents = contents_start..out.len();
-            out.extend_from_slice(b" >>");
-            found = Some((contents, byte_range));
+) -> Result<Option<SignaturePlaceholder>, PdfError> {
+    out.extend_from_slice(
+        format!("{} {} obj\n", reference.number, reference.generation).as_bytes(),
+    );
+    let placeholder = match pending {
+        Pending::Object(_, object) => {
+            serialize(object, file, out)?;
+            None
         }
-    }
+        Pending::Signature { dict, capacity, .. } => {
+            Some(write_signature_dict(reference, dict, *capacity, file, out)?)
+        }
+    };
     out.extend_from_slice(b"\nendobj\n");
-    Ok(found)
+    Ok(placeholder)
+}
+
+/// The dictionary's own entries, then `/ByteRange [0 0000000000 …]` and `/Contents <00…>`.
+fn write_signature_dict(
+    reference: ObjRef,
+    dict: &Dict,
+    capacity: usize,
+    file: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<SignaturePlaceholder, PdfError> {
+    out.extend_from_slice(b"<<");
+    for (key, value) in dict.iter() {
+        out.push(b' ');
+        write_name(key, out);
+        out.push(b' ');
+        serialize(value, file, out)?;
+    }
+    out.extend_from_slice(b" /ByteRange ");
+    let byte_range = out.len()..out.len() + BYTE_RANGE_PLACEHOLDER.len();
+    out.extend_from_slice(BYTE_RANGE_PLACEHOLDER);
+    out.extend_from_slice(b" /Contents ");
+    let contents_start = out.len();
+    out.push(b'<');
+    out.resize(out.len() + capacity * 2, b'0');
+    out.push(b'>');
+    let contents = contents_start..out.len();
+    out.extend_from_slice(b" >>");
+    Ok(SignaturePlaceholder {
+        reference,
+        contents,
+        byte_range,
+    })
 }
 
 /// Runs of consecutive object numbers: (first, entries).

@@ -63,10 +63,9 @@ pub(crate) struct Section {
     pub entries: BTreeMap<u32, XrefEntry>,
     /// The trailer (the xref stream's dictionary for a stream).
     pub trailer: Dict,
-    /// Where its `%%EOF` starts.
-    pub eof: usize,
-    /// Just after its `%%EOF` and the end-of-line that follows it.
-    pub end: usize,
+    /// Where its `%%EOF` starts and just after it and its end-of-line; `None` only for the
+    /// first-page xref stream of a linearized file, which has no marker of its own.
+    pub eof: Option<(usize, usize)>,
 }
 
 /// The end of the file: the last `startxref` value and where the last `%%EOF` is.
@@ -111,6 +110,7 @@ pub(crate) fn find_tail(bytes: &[u8]) -> Result<Tail, PdfError> {
 pub(crate) fn read_chain(
     bytes: &[u8],
     start: usize,
+    linearized: bool,
     budget: &mut Budget,
 ) -> Result<Vec<Section>, PdfError> {
     let mut seen = HashSet::new();
@@ -129,7 +129,7 @@ pub(crate) fn read_chain(
                 max: MAX_XREF_SECTIONS,
             });
         }
-        let section = read_section(bytes, offset, budget)?;
+        let section = read_section(bytes, offset, linearized, budget)?;
         next = offset_entry(&section.trailer, "Prev", bytes.len(), offset)?;
         sections.push(section);
     }
@@ -160,8 +160,15 @@ fn offset_entry(
     }
 }
 
-/// One section: a table (maybe hybrid) or a stream, followed by `startxref … %%EOF`.
-fn read_section(bytes: &[u8], offset: usize, budget: &mut Budget) -> Result<Section, PdfError> {
+/// One section: a table (maybe hybrid) or a stream, followed by `startxref … %%EOF`; the
+/// marker may be missing only where `marker_optional` (linearized files, whose first-page
+/// section `revision::build` then merges).
+fn read_section(
+    bytes: &[u8],
+    offset: usize,
+    marker_optional: bool,
+    budget: &mut Budget,
+) -> Result<Section, PdfError> {
     if offset >= bytes.len() {
         return Err(PdfError::xref(
             offset,
@@ -187,14 +194,17 @@ fn read_section(bytes: &[u8], offset: usize, budget: &mut Budget) -> Result<Sect
             "no 'xref' table or xref stream at this offset",
         ));
     };
-    let (eof, end) = read_eof(bytes, after)?;
+    let eof = match read_eof(bytes, after) {
+        Ok(marker) => Some(marker),
+        Err(_) if marker_optional => None,
+        Err(error) => return Err(error),
+    };
     Ok(Section {
         offset,
         kind,
         entries,
         trailer,
         eof,
-        end,
     })
 }
 
@@ -576,7 +586,7 @@ mod tests {
     #[test]
     fn table_with_two_subsections() {
         let pdf = b"xref\n0 2\n0000000000 65535 f \n0000000015 00000 n \n5 1\n0000000100 00002 n\r\ntrailer\n<< /Size 6 >>\nstartxref\n0\n%%EOF\n";
-        let section = read_section(pdf, 0, &mut budget()).expect("valid table");
+        let section = read_section(pdf, 0, false, &mut budget()).expect("valid table");
         assert_eq!(section.kind, XrefKind::Table);
         assert_eq!(
             section.entries.get(&5),
@@ -585,20 +595,21 @@ mod tests {
                 generation: 2
             })
         );
-        assert_eq!(section.end, pdf.len());
-        assert_eq!(&pdf[section.eof..section.eof + 5], b"%%EOF");
+        let (eof, end) = section.eof.expect("marker");
+        assert_eq!(end, pdf.len());
+        assert_eq!(&pdf[eof..eof + 5], b"%%EOF");
     }
 
     #[test]
     fn short_entries_and_huge_counts_are_errors() {
         let short = b"xref\n0 2\n0000000000 65535 f\n0000000015 00000 n\ntrailer << >>";
         assert!(matches!(
-            read_section(short, 0, &mut budget()),
+            read_section(short, 0, false, &mut budget()),
             Err(PdfError::Xref { offset: 9, .. })
         ));
         let huge = b"xref\n0 1000000000\n0000000000 65535 f \ntrailer << >>";
         assert!(matches!(
-            read_section(huge, 0, &mut budget()),
+            read_section(huge, 0, false, &mut budget()),
             Err(PdfError::Xref { offset: 5, .. })
         ));
     }
@@ -607,7 +618,7 @@ mod tests {
     fn missing_trailer() {
         let pdf = b"xref\n0 1\n0000000000 65535 f \nstartxref\n0\n%%EOF";
         assert!(matches!(
-            read_section(pdf, 0, &mut budget()),
+            read_section(pdf, 0, false, &mut budget()),
             Err(PdfError::MissingTrailer { offset: 29 })
         ));
     }

@@ -10,6 +10,11 @@
 //! certificate already in the path is skipped, so loops in the pool end (RFC 4158 §5.2). When
 //! an anchor is reached, each certificate's revocation status is checked; a revoked path is
 //! one more failed attempt and the search goes on.
+//!
+//! The anchor itself gets the CA checks too (validity at the time, basicConstraints if present,
+//! keyUsage, critical extensions, pathLenConstraint), as `openssl verify` does; only its
+//! self-signature is not checked, since trust in it comes from the store. A v1 root without
+//! extensions is accepted as an anchor, never as an intermediate.
 
 use time::OffsetDateTime;
 
@@ -68,7 +73,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Validates `end_entity`: its own checks first, then the search.
-    pub(super) fn run(mut self, end_entity: &'a Cert) -> Result<ValidatedPath, PathFailure> {
+    pub(super) fn run(mut self, end_entity: &'a Cert) -> Result<ValidatedPath, Box<PathFailure>> {
         if let Err(error) = self.check_end_entity(end_entity) {
             self.record(&[end_entity], error);
             return Err(self.failure(end_entity));
@@ -85,18 +90,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn failure(self, end_entity: &Cert) -> PathFailure {
+    fn failure(self, end_entity: &Cert) -> Box<PathFailure> {
         let reason = match self.best {
             Some((error, _)) => error,
             None => PathError::NoPathToTrustAnchor {
                 issuer: end_entity.issuer.display.clone(),
             },
         };
-        PathFailure {
+        Box::new(PathFailure {
             reason,
             attempts: self.attempts,
             ignored_pool: self.ignored_pool,
-        }
+        })
     }
 
     fn record(&mut self, chain: &[&Cert], error: PathError) {
@@ -306,14 +311,14 @@ impl<'a> Builder<'a> {
             });
         }
         let intermediates_below = below.iter().skip(1).filter(|c| !c.is_self_issued()).count();
-        if let Some(path_len) = path_len {
-            if (path_len as usize) < intermediates_below {
-                return Err(PathError::PathLenExceeded {
-                    subject: subject(),
-                    path_len,
-                    below: intermediates_below,
-                });
-            }
+        if let Some(path_len) = path_len
+            && (path_len as usize) < intermediates_below
+        {
+            return Err(PathError::PathLenExceeded {
+                subject: subject(),
+                path_len,
+                below: intermediates_below,
+            });
         }
         Ok(())
     }
@@ -366,11 +371,11 @@ impl<'a> Builder<'a> {
                     reason: revoked.reason,
                     evidence: revoked.source,
                 })?;
-            if let RevocationStatus::Unknown { problems } = &facts.status {
-                if self.revocation.policy() == RevocationPolicy::Required {
-                    let error = RevocationError::most_specific(problems);
-                    return Err(PathError::RevocationUnknown { subject, error });
-                }
+            if let RevocationStatus::Unknown { problems } = &facts.status
+                && self.revocation.policy() == RevocationPolicy::Required
+            {
+                let error = RevocationError::most_specific(problems);
+                return Err(PathError::RevocationUnknown { subject, error });
             }
             all.push(facts);
         }

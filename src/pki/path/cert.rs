@@ -95,6 +95,10 @@ impl Cert {
         }
         x509.extensions_map()
             .map_err(|_| "an extension appears twice".to_owned())?;
+        if x509.signature_value.unused_bits != 0 {
+            return Err("the signature BIT STRING has unused bits".to_owned());
+        }
+        check_strict_der(der)?;
         let mut cert = Cert::basics(der, &x509);
         for ext in x509.extensions() {
             cert.read_extension(ext)?;
@@ -219,6 +223,19 @@ const KEY_USAGE_NAMES: [&str; 9] = [
     "encipherOnly",
     "decipherOnly",
 ];
+
+/// A second, strict DER decoding with x509-cert. x509-parser is lenient in places that are
+/// not signed (it accepted a wrong tag on the outer signatureAlgorithm OID in our corruption
+/// test), so the outer structure is checked here, and both AlgorithmIdentifiers must agree
+/// exactly (RFC 5280 §4.1.1.2).
+fn check_strict_der(der: &[u8]) -> Result<(), String> {
+    use der::Decode;
+    let strict = x509_cert::Certificate::from_der(der).map_err(|e| format!("not DER: {e}"))?;
+    if strict.signature_algorithm != strict.tbs_certificate.signature {
+        return Err("signatureAlgorithm differs from tbsCertificate.signature".to_owned());
+    }
+    Ok(())
+}
 
 fn key_usage_names(flags: u16) -> Vec<&'static str> {
     KEY_USAGE_NAMES

@@ -7,7 +7,7 @@
 use time::OffsetDateTime;
 
 use crate::limits::BudgetExhausted;
-use crate::pki::revocation::{RevocationError, RevocationReason, RevocationSource};
+use crate::pki::revocation::{RevocationError, RevocationReason, RevocationSource, show};
 
 /// Why a path from the end-entity certificate to a trust anchor could not be validated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,7 +31,7 @@ pub enum PathError {
         subject: String,
     },
     /// A certificate had expired at the validation time.
-    #[error("{subject}: expired on {not_after} (validation time {at})")]
+    #[error("{subject}: expired on {} (validation time {})", show(.not_after), show(.at))]
     CertExpired {
         /// Subject of the certificate.
         subject: String,
@@ -41,7 +41,7 @@ pub enum PathError {
         at: OffsetDateTime,
     },
     /// A certificate was not yet valid at the validation time.
-    #[error("{subject}: not valid before {not_before} (validation time {at})")]
+    #[error("{subject}: not valid before {} (validation time {})", show(.not_before), show(.at))]
     CertNotValidYet {
         /// Subject of the certificate.
         subject: String,
@@ -130,7 +130,7 @@ pub enum PathError {
         error: RevocationError,
     },
     /// A certificate was revoked at or before the validation time.
-    #[error("{subject}: revoked on {revoked_at} ({reason:?}), before the validation time")]
+    #[error("{subject}: revoked on {} ({}), before the validation time", show(.revoked_at), RevocationReason::describe(*.reason))]
     Revoked {
         /// Subject of the certificate.
         subject: String,

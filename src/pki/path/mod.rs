@@ -5,7 +5,7 @@
 //! pool (the certificates in the CMS SignedData, the PDF DSS), the [`TrustStore`], the time,
 //! the purpose, and the revocation sources and policy. The output is a [`ValidatedPath`]
 //! holding every fact checked and a [`ChainValidated`] proof, or a [`PathFailure`] whose
-//! [`PathError`] says exactly why, with data.
+//! [`PathError`](crate::pki::path::PathError) says exactly why, with data.
 //!
 //! ```no_run
 //! use vanban::pki::path::{PathRequest, Purpose};
@@ -132,20 +132,22 @@ impl<'a> PathRequest<'a> {
     }
 
     /// Runs the validation.
-    pub fn validate(&self) -> Result<ValidatedPath, PathFailure> {
+    pub fn validate(&self) -> Result<ValidatedPath, Box<PathFailure>> {
         validate(self)
     }
 }
 
 /// Validates the request: a [`ValidatedPath`] with its proof, or the most specific failure.
-pub fn validate(request: &PathRequest<'_>) -> Result<ValidatedPath, PathFailure> {
-    let end_entity = Cert::parse(request.end_entity).map_err(|detail| PathFailure {
-        reason: PathError::BadEncoding {
-            what: "end-entity certificate".to_owned(),
-            detail,
-        },
-        attempts: Vec::new(),
-        ignored_pool: Vec::new(),
+pub fn validate(request: &PathRequest<'_>) -> Result<ValidatedPath, Box<PathFailure>> {
+    let end_entity = Cert::parse(request.end_entity).map_err(|detail| {
+        Box::new(PathFailure {
+            reason: PathError::BadEncoding {
+                what: "end-entity certificate".to_owned(),
+                detail,
+            },
+            attempts: Vec::new(),
+            ignored_pool: Vec::new(),
+        })
     })?;
     let (pool, ignored_pool) = parse_pool(&request.pool);
     let builder = Builder::new(

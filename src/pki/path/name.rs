@@ -95,7 +95,7 @@ fn decode_string(tag: Tag, data: &[u8]) -> Option<String> {
         // T.61 in theory; in practice Latin-1 text.
         Tag::TeletexString => Some(data.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
-            if data.len() % 2 != 0 {
+            if !data.len().is_multiple_of(2) {
                 return None;
             }
             let units = data
@@ -106,7 +106,7 @@ fn decode_string(tag: Tag, data: &[u8]) -> Option<String> {
                 .ok()
         }
         Tag::UniversalString => {
-            if data.len() % 4 != 0 {
+            if !data.len().is_multiple_of(4) {
                 return None;
             }
             data.chunks_exact(4)

@@ -69,7 +69,7 @@ pub enum SignatureError {
         /// The algorithm the signature claims.
         algorithm: SignatureAlgorithm,
     },
-    /// The RSA key is shorter than [`MIN_RSA_BITS`].
+    /// The RSA key is shorter than 2,048 bits.
     #[error("RSA key of {bits} bits refused (at least {MIN_RSA_BITS} required)")]
     RsaKeyTooSmall {
         /// Modulus length in bits.

@@ -1,5 +1,6 @@
 //! Certificate revocation lists (RFC 5280 §5 and §6.3), checked against one certificate.
 
+use der::Decode;
 use time::OffsetDateTime;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
@@ -35,6 +36,20 @@ pub(crate) fn check(
         CertificateRevocationList::from_der(der).map_err(|e| malformed(e.to_string()))?;
     if !rest.is_empty() {
         return Err(malformed(format!("{} bytes after the CRL", rest.len())));
+    }
+    if crl.signature_value.unused_bits != 0 {
+        return Err(malformed(
+            "the signature BIT STRING has unused bits".to_owned(),
+        ));
+    }
+    // A second, strict DER decoding (see `Cert::parse`): the unsigned outer layer must be
+    // exact, and both AlgorithmIdentifiers must agree.
+    let strict = x509_cert::crl::CertificateList::from_der(der)
+        .map_err(|e| malformed(format!("not DER: {e}")))?;
+    if strict.signature_algorithm != strict.tbs_cert_list.signature {
+        return Err(malformed(
+            "signatureAlgorithm differs from tbsCertList.signature".to_owned(),
+        ));
     }
     let crl_issuer = Name::from_x509(crl.issuer());
     if !crl_issuer.matches(&cert.issuer) || !crl_issuer.matches(&issuer.subject) {
@@ -84,9 +99,10 @@ fn in_scope(
                     return Err(unsupported("CRL partitioned by reason (onlySomeReasons)"));
                 }
                 let is_ca = cert.basic_constraints.is_some_and(|(ca, _)| ca);
-                in_scope &= !(idp.only_contains_user_certs && is_ca)
-                    && !(idp.only_contains_ca_certs && !is_ca)
-                    && !idp.only_contains_attribute_certs;
+                let scope_excludes = (idp.only_contains_user_certs && is_ca)
+                    || (idp.only_contains_ca_certs && !is_ca)
+                    || idp.only_contains_attribute_certs;
+                in_scope &= !scope_excludes;
                 in_scope &= distribution_point_matches(idp.distribution_point.as_ref(), cert)
                     .ok_or_else(|| unsupported("distribution point relative to the issuer"))?;
             }

@@ -14,7 +14,16 @@
 //! certificate (issuer name and key, serial), and freshness relative to the validation time.
 //! A revocation dated at or before the validation time revokes; one dated after it leaves the
 //! certificate valid at that time and is reported with its date
-//! ([`RevocationStatus::RevokedAfter`]).
+//! ([`RevocationStatus::RevokedAfter`]). The revocation date is what counts; an
+//! invalidityDate entry extension is not used.
+//!
+//! Limits of what is implemented, each refused by name rather than guessed: delta CRLs,
+//! indirect CRLs, CRLs partitioned by reason, and distribution points named relative to the
+//! issuer ([`RevocationError::CrlUnsupported`]). A delegated OCSP responder must be valid at the
+//! response's producedAt; its own revocation is not checked (as if it carried
+//! id-pkix-ocsp-nocheck, which RFC 6960 §4.2.2.2.1 expects of it). When we send a nonce, a
+//! response with a different nonce is rejected; one without a nonce is accepted (many CA
+//! responders serve pre-signed responses) and then only its freshness vouches for it.
 
 mod cache;
 mod crl;
@@ -166,6 +175,27 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
+    /// The RFC 5280 name (`keyCompromise`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            RevocationReason::AaCompromise => "aACompromise",
+            RevocationReason::AffiliationChanged => "affiliationChanged",
+            RevocationReason::CaCompromise => "cACompromise",
+            RevocationReason::CertificateHold => "certificateHold",
+            RevocationReason::CessationOfOperation => "cessationOfOperation",
+            RevocationReason::KeyCompromise => "keyCompromise",
+            RevocationReason::PrivilegeWithdrawn => "privilegeWithdrawn",
+            RevocationReason::RemoveFromCrl => "removeFromCRL",
+            RevocationReason::Superseded => "superseded",
+            RevocationReason::Unspecified => "unspecified",
+        }
+    }
+
+    /// The name of an optional reason, for messages.
+    pub fn describe(reason: Option<Self>) -> &'static str {
+        reason.map_or("no reason given", Self::name)
+    }
+
     /// From the CRLReason code; `None` for codes RFC 5280 does not define (7, > 10).
     pub fn from_code(code: u8) -> Option<Self> {
         Some(match code {
@@ -261,7 +291,8 @@ pub enum RevocationError {
     },
     /// The CRL was superseded before the validation time (nextUpdate < validation time).
     #[error(
-        "CRL of {issuer}: stale (thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {at})"
+        "CRL of {issuer}: stale (thisUpdate {}, nextUpdate {}, validation time {})",
+        show(.this_update), show_opt(.next_update), show(.at)
     )]
     CrlStale {
         /// The CRL issuer.
@@ -322,7 +353,8 @@ pub enum RevocationError {
     },
     /// The response was superseded before the validation time.
     #[error(
-        "OCSP response stale (thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {at})"
+        "OCSP response stale (thisUpdate {}, nextUpdate {}, validation time {})",
+        show(.this_update), show_opt(.next_update), show(.at)
     )]
     OcspStale {
         /// thisUpdate.
@@ -583,10 +615,10 @@ impl<'a> Session<'a> {
         cert: &Cert,
         issuer: &Cert,
     ) {
-        if let (Some(dir), Ok(Some(_))) = (&self.options.cache, answer) {
-            if dir.writable {
-                let _ = cache::write(dir, kind, cert, issuer, der);
-            }
+        if let (Some(dir), Ok(Some(_))) = (&self.options.cache, answer)
+            && dir.writable
+        {
+            let _ = cache::write(dir, kind, cert, issuer, der);
         }
     }
 }
@@ -668,6 +700,16 @@ fn decide(
         status,
         evidence: Some(chosen.evidence.clone()),
     })
+}
+
+/// A time for messages, RFC 3339 (`2025-06-01T08:00:00Z`).
+pub(crate) fn show(time: &OffsetDateTime) -> String {
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time.to_string())
+}
+
+fn show_opt(time: &Option<OffsetDateTime>) -> String {
+    time.as_ref().map_or_else(|| "none".to_owned(), show)
 }
 
 /// Whether evidence issued at `this_update`, superseded at `next_update`, speaks for the

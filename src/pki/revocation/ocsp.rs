@@ -90,8 +90,8 @@ pub(crate) fn check(
     nonce: Option<&[u8]>,
     signatures: &mut Budget,
 ) -> Result<Option<Answer>, RevocationError> {
-    let (basic, basic_der) = decode(der)?;
-    let data = &basic.tbs_response_data;
+    let decoded = decode(der)?;
+    let data = &decoded.basic.tbs_response_data;
     let Some(single) = data
         .responses
         .iter()
@@ -99,18 +99,26 @@ pub(crate) fn check(
     else {
         return Ok(None);
     };
-    let responder = authorise(&basic, issuer, signatures)?;
-    verify_signature(&basic, &basic_der, &responder, signatures)?;
-    if let (Some(sent), Some(got)) = (nonce, data.nonce()) {
-        if got.0.as_bytes() != sent {
-            return Err(RevocationError::OcspNonceMismatch);
-        }
+    let responder = authorise(&decoded, issuer, signatures)?;
+    verify_signature(&decoded, &responder, signatures)?;
+    if let (Some(sent), Some(got)) = (nonce, data.nonce())
+        && got.0.as_bytes() != sent
+    {
+        return Err(RevocationError::OcspNonceMismatch);
     }
     answer(single, &responder, at).map(Some)
 }
 
-/// Decodes the outer `OCSPResponse` down to the `BasicOCSPResponse` and its DER.
-fn decode(der: &[u8]) -> Result<(BasicOcspResponse, Vec<u8>), RevocationError> {
+/// A `BasicOCSPResponse`, typed, with the exact bytes that were signed and the certificates
+/// it carries, both taken from the DER as received (never re-encoded).
+struct Decoded {
+    basic: BasicOcspResponse,
+    tbs: Vec<u8>,
+    certs: Vec<Cert>,
+}
+
+/// Decodes the outer `OCSPResponse` down to the `BasicOCSPResponse`.
+fn decode(der: &[u8]) -> Result<Decoded, RevocationError> {
     let malformed = |e: der::Error| RevocationError::OcspMalformed {
         detail: e.to_string(),
     };
@@ -133,19 +141,60 @@ fn decode(der: &[u8]) -> Result<(BasicOcspResponse, Vec<u8>), RevocationError> {
             ),
         });
     }
-    let basic_der = bytes.response.as_bytes().to_vec();
-    let basic = BasicOcspResponse::from_der(&basic_der).map_err(malformed)?;
-    Ok((basic, basic_der))
+    let basic_der = bytes.response.as_bytes();
+    let basic = BasicOcspResponse::from_der(basic_der).map_err(malformed)?;
+    if basic.signature.unused_bits() != 0 {
+        return Err(RevocationError::OcspMalformed {
+            detail: "the signature BIT STRING has unused bits".to_owned(),
+        });
+    }
+    let (tbs, raw_certs) = raw_parts(basic_der).map_err(malformed)?;
+    // A certificate that does not parse cannot be the responder; it is skipped.
+    let certs = raw_certs
+        .into_iter()
+        .filter_map(|c| Cert::parse(c).ok())
+        .collect();
+    Ok(Decoded {
+        basic,
+        tbs: tbs.to_vec(),
+        certs,
+    })
 }
 
-/// The raw DER of `tbsResponseData`, exactly as signed (never re-encoded).
-fn raw_tbs(basic_der: &[u8]) -> der::Result<&[u8]> {
+/// The raw `tbsResponseData` and the raw certificates of a `BasicOCSPResponse`:
+/// `SEQUENCE { tbsResponseData, signatureAlgorithm, signature, [0] EXPLICIT SEQUENCE OF
+/// Certificate OPTIONAL }`.
+fn raw_parts(basic_der: &[u8]) -> der::Result<(&[u8], Vec<&[u8]>)> {
     let mut reader = SliceReader::new(basic_der)?;
     reader.sequence(|inner| {
         let tbs = inner.tlv_bytes()?;
-        let rest = inner.remaining_len();
-        inner.read_slice(rest)?;
-        Ok(tbs)
+        inner.tlv_bytes()?; // signatureAlgorithm
+        inner.tlv_bytes()?; // signature
+        let mut certs = Vec::new();
+        if !inner.is_finished() {
+            let tagged = der::Header::decode(inner)?;
+            let certs_tag = der::Tag::ContextSpecific {
+                constructed: true,
+                number: der::TagNumber::N0,
+            };
+            if tagged.tag != certs_tag {
+                return Err(der::ErrorKind::TagUnexpected {
+                    expected: None,
+                    actual: tagged.tag,
+                }
+                .into());
+            }
+            inner.read_nested(tagged.length, |explicit| {
+                let list = der::Header::decode(explicit)?;
+                explicit.read_nested(list.length, |list| {
+                    while !list.is_finished() {
+                        certs.push(list.tlv_bytes()?);
+                    }
+                    Ok(())
+                })
+            })?;
+        }
+        Ok((tbs, certs))
     })
 }
 
@@ -173,35 +222,27 @@ struct Responder {
 }
 
 fn authorise(
-    basic: &BasicOcspResponse,
+    decoded: &Decoded,
     issuer: &Cert,
     signatures: &mut Budget,
 ) -> Result<Responder, RevocationError> {
-    let id = &basic.tbs_response_data.responder_id;
+    let id = &decoded.basic.tbs_response_data.responder_id;
     if responder_id_matches(id, issuer) {
         return Ok(Responder {
             name: issuer.subject.display.clone(),
             cert: issuer.clone(),
         });
     }
-    let produced_at = to_time(&basic.tbs_response_data.produced_at);
-    let included = basic.certs.iter().flatten();
+    let produced_at = to_time(&decoded.basic.tbs_response_data.produced_at);
     let mut named = None;
-    for candidate in included {
-        let Ok(candidate) = candidate
-            .to_der()
-            .map_err(|_| ())
-            .and_then(|d| Cert::parse(&d).map_err(|_| ()))
-        else {
-            continue;
-        };
-        if !responder_id_matches(id, &candidate) {
+    for candidate in &decoded.certs {
+        if !responder_id_matches(id, candidate) {
             continue;
         }
-        if delegated_by(&candidate, issuer, produced_at, signatures)? {
+        if delegated_by(candidate, issuer, produced_at, signatures)? {
             return Ok(Responder {
                 name: candidate.subject.display.clone(),
-                cert: candidate,
+                cert: candidate.clone(),
             });
         }
         named = Some(candidate.subject.display.clone());
@@ -265,18 +306,15 @@ fn responder_id_text(id: &ResponderId) -> String {
 }
 
 fn verify_signature(
-    basic: &BasicOcspResponse,
-    basic_der: &[u8],
+    decoded: &Decoded,
     responder: &Responder,
     signatures: &mut Budget,
 ) -> Result<(), RevocationError> {
-    let tbs = raw_tbs(basic_der).map_err(|e| RevocationError::OcspMalformed {
-        detail: e.to_string(),
-    })?;
-    let algorithm = AlgorithmId::from_spki(&basic.signature_algorithm);
-    let signature = basic.signature.raw_bytes();
+    let algorithm = AlgorithmId::from_spki(&decoded.basic.signature_algorithm);
+    let signature = decoded.basic.signature.raw_bytes();
     signatures.spend(1)?;
-    match signature::verify(&responder.cert.public_key, &algorithm, tbs, signature) {
+    let key = &responder.cert.public_key;
+    match signature::verify(key, &algorithm, &decoded.tbs, signature) {
         Ok(_) => Ok(()),
         Err(SignatureError::Invalid) => Err(RevocationError::OcspBadSignature {
             responder: responder.name.clone(),
