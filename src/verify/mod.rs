@@ -164,6 +164,12 @@ pub fn verify_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<Rep
         report.malformed = Some("văn bản được mã hóa (/Encrypt); không kiểm tra được".into());
         return Ok(report);
     }
+    // A page tree or field tree a viewer would have to repair cannot be vouched for.
+    let view = document.view();
+    if let Err(error) = view.pages().and(view.fields()) {
+        report.malformed = Some(format!("cấu trúc PDF hỏng: {error}"));
+        return Ok(report);
+    }
     report.signatures = verify_document(&document, options);
     Ok(report)
 }
