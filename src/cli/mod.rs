@@ -22,6 +22,8 @@ pub mod pki;
 pub mod render;
 /// `vanban sign`: PAdES signatures (leader, organisation, attachments, copies, external).
 pub mod sign;
+/// `vanban verify` and `vanban bench-verify`: judge the signatures of a PDF.
+pub mod verify;
 
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
@@ -51,6 +53,10 @@ pub enum Command {
     /// Run the whole chain on the seed documents with a development PKI (draft, leader-signed,
     /// numbered and sealed, DOCX) into a directory.
     Demo(demo::DemoArgs),
+    /// Verify the signatures of a PDF (exit 0 valid, 1 invalid or unsigned, 2 unreadable).
+    Verify(verify::VerifyArgs),
+    /// Measure verification (median per file and per signature), optionally against peers.
+    BenchVerify(verify::BenchVerifyArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -85,6 +91,8 @@ fn dispatch(command: Command) -> u8 {
         Command::Render(args) => render::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::BenchVerify(args) => verify::bench(&args),
     }
 }
 
