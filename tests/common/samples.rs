@@ -81,7 +81,7 @@ fn letterhead(
         vec![
             Run::plain("Số: "),
             slot(SlotKind::Number, number.unwrap_or("")),
-            Run::plain(&format!("/{symbol}")),
+            Run::plain(format!("/{symbol}")),
         ],
         "number",
     ));
@@ -89,7 +89,7 @@ fn letterhead(
     blocks.push(runs(
         Role::PlaceDate,
         vec![
-            Run::plain(&format!("{place}, ngày ")),
+            Run::plain(format!("{place}, ngày ")),
             slot(SlotKind::Day, d),
             Run::plain(" tháng "),
             slot(SlotKind::Month, m),
