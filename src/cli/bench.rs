@@ -39,6 +39,8 @@ pub struct Work<'a> {
     pub doc: Option<Document>,
     /// After "compose".
     pub composed: Option<Composed>,
+    /// After "docx": the package bytes.
+    pub docx: Option<Vec<u8>>,
 }
 
 /// One measured step of the pipeline.
@@ -64,6 +66,10 @@ pub fn stages() -> Vec<Stage> {
             name: "compose",
             run: stage_compose,
         },
+        Stage {
+            name: "docx",
+            run: stage_docx,
+        },
     ]
 }
 
@@ -83,6 +89,14 @@ fn stage_compose(work: &mut Work<'_>) -> Result<(), String> {
     let doc = work.doc.as_ref().ok_or("no document")?;
     let composed = compose::compose(doc, work.templates).map_err(|d| d.to_string())?;
     work.composed = Some(composed);
+    Ok(())
+}
+
+fn stage_docx(work: &mut Work<'_>) -> Result<(), String> {
+    let composed = work.composed.as_ref().ok_or("no composed document")?;
+    let options = crate::render::docx::DocxOptions::default();
+    let bytes = crate::render::docx::render(composed, &options).map_err(|e| e.to_string())?;
+    work.docx = Some(bytes);
     Ok(())
 }
 
@@ -121,6 +135,7 @@ fn bench_file(
             templates,
             doc: None,
             composed: None,
+            docx: None,
         };
         let mut total = Duration::ZERO;
         for (index, stage) in stages.iter().enumerate() {

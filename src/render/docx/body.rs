@@ -358,11 +358,7 @@ impl Writer {
             let resized =
                 size.filter(|_| matches!(block.role, Role::NationalName | Role::PlaceDate));
             paragraphs.push(self.sized_paragraph(block, resized));
-            let next_role = blocks.get(index + 1).map(|next| next.role);
-            if next_role != Some(block.role) {
-                let widest = widest_line(blocks, block.role, width);
-                paragraphs.extend(rule_paragraph(block.role, widest, width));
-            }
+            paragraphs.extend(rule_after(blocks, index, width));
         }
         paragraphs
     }
@@ -458,12 +454,8 @@ impl Writer {
                         paragraph = with_space_before(paragraph, gap);
                     }
                     children.push(Child::paragraph(paragraph));
-                    let next_role = blocks.get(index + 1).map(|next| next.role);
-                    if next_role != Some(block.role) {
-                        let widest = widest_line(blocks, block.role, self.text_width());
-                        let rule = rule_paragraph(block.role, widest, self.text_width());
-                        children.extend(rule.map(Child::paragraph));
-                    }
+                    let rule = rule_after(blocks, index, self.text_width());
+                    children.extend(rule.map(Child::paragraph));
                 }
             }
             previous = Some(block.role);
@@ -724,15 +716,23 @@ fn rule_paragraph(role: Role, widest: f32, width: f32) -> Option<Paragraph> {
     )
 }
 
-/// The widest line of the blocks of `role` in a column `width` pt wide (a block wider than
-/// the column wraps, so its widest line is about the column).
-fn widest_line(blocks: &[&Block], role: Role, width: f32) -> f32 {
+/// The rule under `blocks[index]` when it is the last of a run of blocks whose role has one,
+/// as long as the run's widest line allows, in a column `width` pt wide.
+fn rule_after(blocks: &[&Block], index: usize, width: f32) -> Option<Paragraph> {
+    let role = blocks[index].role;
+    rule_style_id(role)?;
+    if blocks.get(index + 1).is_some_and(|next| next.role == role) {
+        return None;
+    }
     let size = style::style(role).size;
-    blocks
+    // A block wider than the column wraps, so its widest line is about the column.
+    let widest = blocks[..=index]
         .iter()
-        .filter(|block| block.role == role)
+        .rev()
+        .take_while(|block| block.role == role)
         .map(|block| block_width(block, size).min(width))
-        .fold(0.0, f32::max)
+        .fold(0.0, f32::max);
+    rule_paragraph(role, widest, width)
 }
 
 /// The gap a block needs above it that no style gives: Kính gửi 12 pt under the header,
