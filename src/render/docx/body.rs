@@ -619,7 +619,12 @@ fn add_run(
         if index > 0 {
             docx_run = docx_run.add_break(BreakType::TextWrapping);
         }
-        docx_run = docx_run.add_text(line);
+        for (column, piece) in line.split('\t').enumerate() {
+            if column > 0 {
+                docx_run = docx_run.add_tab();
+            }
+            docx_run = docx_run.add_text(xml_text(piece));
+        }
         if run.bold {
             docx_run = docx_run.bold();
         }
@@ -635,6 +640,18 @@ fn add_run(
         paragraph = paragraph.add_run(docx_run);
     }
     paragraph
+}
+
+/// Text without the characters XML 1.0 cannot carry (control characters, U+FFFE, U+FFFF),
+/// which would make Word refuse the whole file.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            let code = u32::from(*c);
+            !(code < 0x20 && *c != '\t' && *c != '\n' && *c != '\r')
+                && !matches!(code, 0xFFFE | 0xFFFF)
+        })
+        .collect()
 }
 
 /// Spaces as wide as the slot's gap on a draft (FORMAT.md §3.3: `Số:      /KH-CĐN`).
@@ -962,6 +979,21 @@ mod tests {
             "the long text gets the room: {widths:?}"
         );
         assert!((widths.iter().sum::<f32>() - 400.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_xml() {
+        assert_eq!(xml_text("Điều\u{1}1.\u{FFFF}"), "Điều1.");
+        let paragraph = add_run(
+            Paragraph::new(),
+            &TextRun::plain("a\tb\nc\u{0}"),
+            &style::style(Role::Paragraph),
+            None,
+        );
+        use docx_rs::BuildXML;
+        let xml = String::from_utf8(paragraph.build()).expect("utf-8");
+        assert!(xml.contains("<w:tab />") && xml.contains(r#"<w:br w:type="textWrapping" />"#));
+        assert!(!xml.contains('\u{0}'));
     }
 
     #[test]
