@@ -1,7 +1,7 @@
 //! Entry points for fuzz targets (`tests/fuzz/`) and the mutation test: each takes raw bytes,
 //! runs a whole reader over them, and must never panic (STYLE.md habit 13).
 
-use crate::pdf::{Document, IncrementalWriter, Object, Update, parse_object, serialize};
+use crate::pdf::{Document, IncrementalWriter, Object, Update, limits, parse_object, serialize};
 
 /// Most objects fetched per revision, so that one input stays fast.
 const MAX_OBJECTS_VISITED: usize = 2_000;
@@ -55,7 +55,15 @@ fn check_round_trip(object: &Object) {
 
 /// Appending one object must give a file that loads with one more revision.
 fn check_update(document: &Document) {
-    if document.is_encrypted() {
+    // Near the section or entry budgets, one more revision may legitimately be refused.
+    let entries: usize = document
+        .revisions()
+        .iter()
+        .map(|r| r.entries().count())
+        .sum();
+    let near_limits = document.revisions().len() as u64 + 2 >= limits::MAX_XREF_SECTIONS
+        || entries as u64 + 16 >= limits::MAX_XREF_ENTRIES;
+    if document.is_encrypted() || near_limits {
         return;
     }
     let Ok(mut writer) = IncrementalWriter::new(document) else {
@@ -77,5 +85,47 @@ fn check_update(document: &Document) {
             "an update adds exactly one revision"
         ),
         Err(error) => panic!("a loadable document no longer loads after an update: {error}"),
+    }
+}
+
+/// Parse `data` as a CMS SignedData the way the verifier does (the DER element at the start of
+/// a zero-padded `/Contents`), then run every check over it: the cryptographic facts with a
+/// digest of the right and the wrong length, the revocation evidence it carries, and the
+/// timestamp-token checks. Must never panic.
+pub fn cms_signed_data(data: &[u8]) {
+    use crate::verify::{chain::EmbeddedIn, cms, evaluate, evidence, revision, timestamp};
+    let der = match revision::der_element(data) {
+        Some((element, _)) => element,
+        None => data,
+    };
+    let Ok(view) = cms::parse(der) else {
+        return;
+    };
+    let digest = view.digest().ok().map(|d| d.digest(data));
+    let facts = cms::check(&view, digest.as_deref());
+    let _ = cms::check(&view, Some(&[0u8; 3]));
+    let _ = cms::check(&view, None);
+    if let Some(index) = facts.signer_certificate {
+        let _ = evaluate::identity(&view.certificates[index]);
+    }
+    let _ = evidence::from_cms(&view, EmbeddedIn::Cms);
+    let _ = timestamp::check_token(der, &|d: cms::Digest| d.digest(b"imprint"));
+    if let Some(token) = &facts.timestamp_token {
+        let _ = timestamp::check_token(token, &|d: cms::Digest| d.digest(&view.signer.signature));
+    }
+}
+
+/// Verify `data` as a PDF with no trust anchors, offline, at a fixed time: the whole verifier
+/// (reader, coverage, CMS, difference analysis, report) must never panic on any input.
+pub fn verify_pdf(data: &[u8]) {
+    let options = crate::verify::Options {
+        anchors: crate::pki::trust::TrustStore::new(),
+        at: time::macros::datetime!(2026-01-01 00:00:00 UTC),
+        network: crate::pki::revocation::NetworkPolicy::Offline,
+        cache: None,
+    };
+    if let Ok(report) = crate::verify::verify_bytes("fuzz.pdf", data.to_vec(), &options) {
+        let _ = report.to_json(crate::verify::status::Lang::Vi);
+        let _ = report.to_text(crate::verify::status::Lang::En);
     }
 }

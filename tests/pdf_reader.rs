@@ -566,6 +566,74 @@ fn hybrid_reference_files() {
     assert_same_xref_as_qpdf(&updated, "hybrid-update-xref");
 }
 
+/// What our own renderer will produce: pdf-writer's classic and xref-stream output.
+fn pdf_writer_document(xref_stream: bool) -> Vec<u8> {
+    use pdf_writer::{Pdf, Rect, Ref, TextStr};
+    let mut pdf = Pdf::new();
+    let (catalog, tree, info) = (Ref::new(1), Ref::new(2), Ref::new(3));
+    let pages = [Ref::new(4), Ref::new(6)];
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids(pages).count(2);
+    for (i, page) in pages.iter().enumerate() {
+        let content = Ref::new(page.get() + 1);
+        pdf.page(*page)
+            .parent(tree)
+            .media_box(Rect::new(0.0, 0.0, 595.28, 841.89))
+            .contents(content);
+        pdf.stream(
+            content,
+            format!("BT /F1 13 Tf 72 760 Td (Trang {i}) Tj ET").as_bytes(),
+        );
+    }
+    pdf.document_info(info)
+        .title(TextStr("Kế hoạch tổ chức Đại hội"));
+    if xref_stream {
+        pdf.finish_with_xref_stream(Ref::new(8))
+    } else {
+        pdf.finish()
+    }
+}
+
+#[test]
+fn pdf_writer_output_loads() {
+    for (xref_stream, kind) in [(false, XrefKind::Table), (true, XrefKind::Stream)] {
+        let bytes = pdf_writer_document(xref_stream);
+        let name = format!("pdf-writer-{kind:?}");
+        assert_qpdf_check_clean(&bytes, &name);
+        let document = Document::load(bytes.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(document.newest().xref_kind(), kind);
+        assert_same_xref_as_qpdf(&document, &name);
+        assert_eq!(page_refs(&document), [ObjRef::new(4, 0), ObjRef::new(6, 0)]);
+        let info = document
+            .view()
+            .resolve(document.trailer().get("Info").unwrap())
+            .unwrap();
+        let title = info
+            .as_dict()
+            .unwrap()
+            .get("Title")
+            .unwrap()
+            .as_string()
+            .unwrap()
+            .to_text();
+        assert_eq!(title, "Kế hoạch tổ chức Đại hội");
+        let update = fill_free_text(&document);
+        assert_qpdf_check_clean(&update, &format!("{name}-update"));
+        assert_eq!(Document::load(update).unwrap().revisions().len(), 2);
+    }
+}
+
+/// An update that replaces the catalog (for files without fields): `/Lang` set.
+fn fill_free_text(document: &Document) -> Vec<u8> {
+    let mut writer = IncrementalWriter::new(document).unwrap();
+    let mut catalog = document.catalog().unwrap();
+    catalog.insert("Lang", PdfString::text("vi-VN"));
+    writer
+        .set(document.view().root().unwrap(), catalog)
+        .unwrap();
+    writer.finish().unwrap().bytes
+}
+
 #[test]
 fn encrypted_files_load_but_refuse_updates() {
     let bytes = qpdf(
@@ -766,6 +834,25 @@ fn incremental_updates_three_revisions() {
         document.view().offset_of(sig_ref),
         Some(update2.offsets[&sig_ref.number])
     );
+    // The reader locates the placeholders exactly where the writer reported them.
+    let view = document.view();
+    assert_eq!(
+        view.value_span(sig_ref, "Contents"),
+        Ok(Some(slot.contents.clone()))
+    );
+    assert_eq!(
+        view.value_span(sig_ref, "ByteRange"),
+        Ok(Some(slot.byte_range.clone()))
+    );
+    assert_eq!(view.value_span(sig_ref, "Missing"), Ok(None));
+    assert_eq!(
+        view.value_span(ObjRef::new(sig_ref.number, 1), "Contents"),
+        Ok(None)
+    );
+    assert_eq!(
+        document.view_at(1).unwrap().value_span(sig_ref, "Contents"),
+        Ok(None)
+    );
 }
 
 #[test]
@@ -800,6 +887,101 @@ fn updates_follow_the_xref_kind_of_the_file() {
             qpdf_pages(&update.bytes, &format!("{name}-pages"))
         );
     }
+}
+
+/// pyHanko as a peer: it appends a signature field to a file (as its signer does), and reads a
+/// file back, printing its revision count and each revision's startxref as JSON.
+const PYHANKO_PEER: &str = r#"
+import json, sys
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+mode, src = sys.argv[1], sys.argv[2]
+if mode == "addfield":
+    with open(src, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        append_signature_field(w, SigFieldSpec(sig_field_name="Văn thư ký", box=(100, 100, 200, 150)))
+        with open(sys.argv[3], "wb") as out:
+            w.write(out)
+else:
+    with open(src, "rb") as f:
+        r = PdfFileReader(f)
+        n = r.xrefs.total_revisions
+        print(json.dumps({"revisions": n, "startxref": [r.xrefs.get_startxref_for_revision(i) for i in range(n)]}))
+"#;
+
+fn pyhanko(args: &[&str]) -> String {
+    let script = scratch("pyhanko_peer.py");
+    std::fs::write(&script, PYHANKO_PEER).expect("write script");
+    let output = Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .output()
+        .expect("python3 with pyHanko is installed (.ci/run)");
+    assert!(
+        output.status.success(),
+        "pyHanko {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn pyhanko_reads_our_updates_and_we_read_its() {
+    // Ours → pyHanko: three updates, same revisions and startxrefs.
+    let original = official_document();
+    let one = fill_number(&Document::load(original.clone()).unwrap(), "Số: 36/KH-CĐN").bytes;
+    let two = fill_number(&Document::load(one).unwrap(), "Số: 37/KH-CĐN").bytes;
+    let ours = Document::load(two.clone()).unwrap();
+    let path = scratch("ours-for-pyhanko.pdf");
+    std::fs::write(&path, &two).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&pyhanko(&["read", path.to_str().unwrap()])).unwrap();
+    assert_eq!(json["revisions"], 3);
+    let theirs: Vec<u64> = json["startxref"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let mine: Vec<u64> = ours
+        .revisions()
+        .iter()
+        .map(|r| r.xref_offset() as u64)
+        .collect();
+    assert_eq!(theirs, mine);
+
+    // pyHanko → ours: its incremental update adds a signature field in a second revision.
+    let target = scratch("pyhanko-field.pdf");
+    pyhanko(&["addfield", path.to_str().unwrap(), target.to_str().unwrap()]);
+    let bytes = std::fs::read(&target).unwrap();
+    assert_eq!(
+        &bytes[..two.len()],
+        &two[..],
+        "pyHanko kept the earlier revisions"
+    );
+    let document = Document::load(bytes.clone()).expect("pyHanko's update loads");
+    assert_eq!(document.revisions().len(), 4);
+    assert_eq!(document.revisions()[2].end(), two.len());
+    let fields = document.fields().unwrap();
+    let added = fields
+        .iter()
+        .find(|f| f.name == "Văn thư ký")
+        .expect("pyHanko's field");
+    assert!(added.is_signature());
+    assert!(
+        document
+            .view_at(2)
+            .unwrap()
+            .fields()
+            .unwrap()
+            .iter()
+            .all(|f| f.name != "Văn thư ký")
+    );
+    assert_eq!(
+        field_value(&document, 3, "Số").as_deref(),
+        Some("Số: 37/KH-CĐN")
+    );
 }
 
 #[test]

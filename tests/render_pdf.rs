@@ -451,3 +451,112 @@ fn pdfa_metadata_and_output_intent_are_present() {
         "{info}"
     );
 }
+
+#[test]
+fn user_font_files_can_replace_the_embedded_ones() {
+    use vanban::render::pdf::{FontFiles, FontSource};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let files = FontFiles {
+        regular: dir.join("LiberationSerif-Regular.ttf"),
+        bold: dir.join("LiberationSerif-Bold.ttf"),
+        italic: dir.join("LiberationSerif-Italic.ttf"),
+        bold_italic: dir.join("LiberationSerif-BoldItalic.ttf"),
+    };
+    let options = PdfOptions {
+        fonts: FontSource::Files(files.clone()),
+        ..PdfOptions::default()
+    };
+    let composed = samples::cong_van();
+    let output = render(&composed, &options).expect("renders with user fonts");
+    assert_eq!(output.pages, rendered(&composed).pages);
+    let path = write("user_fonts.pdf", &output.bytes);
+    assert_structure(&path);
+    assert_text(&path, &composed);
+    let missing = PdfOptions {
+        fonts: FontSource::Files(FontFiles {
+            regular: dir.join("times.ttf"),
+            ..files
+        }),
+        ..PdfOptions::default()
+    };
+    assert!(matches!(
+        render(&composed, &missing),
+        Err(PdfError::Font(_))
+    ));
+}
+
+#[test]
+fn a_slot_repeated_in_the_appendix_is_one_field_with_two_widgets() {
+    use vanban::compose::Content;
+    let mut composed = samples::quyet_dinh();
+    for block in &mut composed.blocks {
+        if let Content::Text(runs) = &mut block.content {
+            for run in runs.iter_mut().filter(|run| run.slot.is_some()) {
+                run.text.clear();
+            }
+        }
+    }
+    let output = rendered(&composed);
+    let numbers: Vec<usize> = output
+        .slots
+        .iter()
+        .filter(|slot| slot.name == SlotName::Number)
+        .map(|slot| slot.page)
+        .collect();
+    assert_eq!(numbers.len(), 2);
+    assert_eq!(numbers[0], 0);
+    assert!(numbers[1] > 0, "the appendix line is on a later page");
+    let path = write("appendix_fields.pdf", &output.bytes);
+    assert_structure(&path);
+    let (_, json, _) = run("qpdf", &["--json", "--json-key=acroform"], &path);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let so: Vec<&serde_json::Value> = json["acroform"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|field| field["fullname"] == "so")
+        .collect();
+    assert_eq!(so.len(), 2, "two widgets of one field");
+    assert!(so.iter().all(|widget| !widget["parent"].is_null()));
+    assert_ne!(so[0]["pageposfrom1"], so[1]["pageposfrom1"]);
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut paths = Vec::new();
+    for dir in ["seeds", "extra"] {
+        let entries = std::fs::read_dir(root.join(dir)).expect("fixture directory");
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            if path.extension().is_some_and(|ext| ext == "yaml") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    assert!(paths.len() >= 10, "fixtures: {paths:?}");
+    paths
+}
+
+/// Every fixture: qpdf clean, embedded subset fonts, every paragraph extracted in order with
+/// its diacritics, byte-identical on a second render, no line wider than its measure.
+#[test]
+fn every_fixture_renders_and_passes_the_peers() {
+    for path in fixtures() {
+        let composed = vanban::compose::compose_path(&path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let output = check_with_peers(&name, &composed);
+        assert!(
+            output.diagnostics.is_empty(),
+            "{name}: {}",
+            output.diagnostics
+        );
+        assert_within_measure(&layout_of(&composed));
+        let names: Vec<SlotName> = output.slots.iter().map(|slot| slot.name).collect();
+        assert!(
+            names.contains(&SlotName::Signature) && names.contains(&SlotName::Seal),
+            "{name}"
+        );
+    }
+}

@@ -67,6 +67,10 @@ pub fn stages() -> Vec<Stage> {
             run: stage_compose,
         },
         Stage {
+            name: "pdf",
+            run: stage_pdf,
+        },
+        Stage {
             name: "docx",
             run: stage_docx,
         },
@@ -89,6 +93,14 @@ fn stage_compose(work: &mut Work<'_>) -> Result<(), String> {
     let doc = work.doc.as_ref().ok_or("no document")?;
     let composed = compose::compose(doc, work.templates).map_err(|d| d.to_string())?;
     work.composed = Some(composed);
+    Ok(())
+}
+
+fn stage_pdf(work: &mut Work<'_>) -> Result<(), String> {
+    let composed = work.composed.as_ref().ok_or("no composed document")?;
+    let options = crate::render::pdf::PdfOptions::default();
+    let output = crate::render::pdf::render(composed, &options).map_err(|e| e.to_string())?;
+    std::hint::black_box(output.bytes);
     Ok(())
 }
 

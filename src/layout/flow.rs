@@ -12,7 +12,7 @@ use crate::compose::{Block, Content, Role};
 use crate::layout::header::runs;
 use crate::layout::page::Frag;
 use crate::layout::para::{Column, Ctx, add_rule, set_text};
-use crate::layout::style::{mm, style};
+use crate::layout::style::{Align, BlockStyle, mm, style};
 use crate::layout::table::table;
 
 /// Space under the Kính gửi block and above the signature row (FORMAT.md §4.2): 12 pt.
@@ -53,6 +53,15 @@ pub fn elements(blocks: &[&Block], column: Column, ctx: &mut Ctx<'_>) -> Vec<Ele
             continue;
         }
         match &block.content {
+            Content::Text(_) if block.role == Role::KinhGui => {
+                // "Kính gửi: Bộ Nội vụ" on one line is centred (FORMAT.md §3.10).
+                let centred = BlockStyle {
+                    align: Align::Center,
+                    first_indent: 0.0,
+                    ..style(block.role)
+                };
+                builder.text_styled(block, centred, column, ctx);
+            }
             Content::Text(_) => builder.text(block, column, ctx),
             Content::Table(data) => {
                 let rows = table(data, column, ctx, &block.origin);
@@ -94,7 +103,10 @@ struct Builder {
 
 impl Builder {
     fn text(&mut self, block: &Block, column: Column, ctx: &mut Ctx<'_>) {
-        let style = style(block.role);
+        self.text_styled(block, style(block.role), column, ctx);
+    }
+
+    fn text_styled(&mut self, block: &Block, style: BlockStyle, column: Column, ctx: &mut Ctx<'_>) {
         let mut set = set_text(runs(block), &style, column, ctx, &block.origin);
         if let Some(rule) = style.rule {
             add_rule(&mut set, rule, column);

@@ -120,12 +120,6 @@ fn column_widths(table: &Table, total: f32, style: &BlockStyle, ctx: &mut Ctx<'_
         .max()
         .unwrap_or(0)
         .max(1);
-    let given =
-        table.widths.len() == columns && table.widths.iter().all(|w| w.is_finite() && *w > 0.0);
-    if given {
-        let sum: f32 = table.widths.iter().sum();
-        return table.widths.iter().map(|w| total * w / sum).collect();
-    }
     let mut min = vec![2.0 * PAD_X + 1.0; columns];
     let mut max = min.clone();
     for (r, row) in table.header.iter().chain(&table.rows).enumerate() {
@@ -136,7 +130,36 @@ fn column_widths(table: &Table, total: f32, style: &BlockStyle, ctx: &mut Ctx<'_
             max[c] = max[c].max(line + 2.0 * PAD_X);
         }
     }
+    let given =
+        table.widths.len() == columns && table.widths.iter().all(|w| w.is_finite() && *w > 0.0);
+    if given {
+        let sum: f32 = table.widths.iter().sum();
+        let widths: Vec<f32> = table.widths.iter().map(|w| total * w / sum).collect();
+        return at_least(widths, &min, total);
+    }
     distribute(&min, &max, total)
+}
+
+/// Widen columns narrower than their longest word, taking the width from the columns that
+/// have some to spare, in proportion to their spare width.
+fn at_least(mut widths: Vec<f32>, min: &[f32], total: f32) -> Vec<f32> {
+    let sum_min: f32 = min.iter().sum();
+    if sum_min >= total {
+        return min.iter().map(|w| total * w / sum_min).collect();
+    }
+    let deficit: f32 = widths.iter().zip(min).map(|(w, m)| (m - w).max(0.0)).sum();
+    if deficit <= 0.0 {
+        return widths;
+    }
+    let spare: f32 = widths.iter().zip(min).map(|(w, m)| (w - m).max(0.0)).sum();
+    for (w, m) in widths.iter_mut().zip(min) {
+        if *w < *m {
+            *w = *m;
+        } else {
+            *w -= deficit * (*w - m) / spare;
+        }
+    }
+    widths
 }
 
 /// Share `total` among columns: narrow columns get their one-line width first (water
@@ -213,5 +236,10 @@ mod tests {
         assert_eq!(widths[3], 85.0);
         assert_eq!(widths[1], 160.0);
         assert!((widths.iter().sum::<f32>() - 468.0).abs() < 0.01);
+        // Given widths too narrow for a word are widened at the others' expense.
+        let widths = at_least(vec![10.0, 190.0, 100.0], &[30.0, 50.0, 20.0], 300.0);
+        assert_eq!(widths[0], 30.0);
+        assert!((widths.iter().sum::<f32>() - 300.0).abs() < 0.01);
+        assert!(widths[1] >= 50.0 && widths[2] >= 20.0);
     }
 }

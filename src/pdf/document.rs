@@ -6,13 +6,13 @@
 //! total by [`MAX_DECODED_OBJECT_STREAM_TOTAL`].
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::error::PdfError;
 use super::filter;
-use super::lexer::Lexer;
-use super::lexer::Token;
+use super::lexer::{Lexer, Token};
 use super::limits::{
     MAX_DECODED_OBJECT_STREAM_TOTAL, MAX_DECODED_STREAM_BYTES, MAX_OBJECT_NUMBER,
     MAX_OBJECT_STREAM_BYTES, MAX_OBJECT_STREAM_OBJECTS, MAX_REFERENCE_CHAIN, MAX_XREF_ENTRIES,
@@ -353,18 +353,59 @@ impl<'a> View<'a> {
         })
     }
 
-    /// The document catalog (`/Root`), which must be a `/Type /Catalog` dictionary.
-    pub fn catalog(&self) -> Result<Dict, PdfError> {
-        let offset = self.revision().xref_offset();
-        let root = self
-            .trailer()
+    /// Where the value of `key` is written in the file, for an uncompressed dictionary
+    /// object: e.g. the `/Contents` hex string of a signature dictionary, `<` to `>`
+    /// inclusive, which a `/ByteRange` must leave out exactly. `None` when the object is
+    /// compressed, free, not a dictionary, or lacks the key.
+    pub fn value_span(
+        &self,
+        reference: ObjRef,
+        key: &str,
+    ) -> Result<Option<Range<usize>>, PdfError> {
+        let Some(XrefEntry::InUse { offset, generation }) = self.entry(reference.number) else {
+            return Ok(None);
+        };
+        if generation != reference.generation {
+            return Ok(None);
+        }
+        let mut parser = Parser::new(&self.document.bytes, offset);
+        if parser.object_header()? != reference {
+            return Err(PdfError::ObjectMismatch {
+                offset: offset as u64,
+                expected: reference,
+            });
+        }
+        let spans = match parser.dict_spans() {
+            Ok(spans) => spans,
+            Err(PdfError::Syntax {
+                expected: "a dictionary",
+                ..
+            }) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        Ok(spans
+            .into_iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, span)| span))
+    }
+
+    /// The catalog's reference (`/Root` in the trailer).
+    pub fn root(&self) -> Result<ObjRef, PdfError> {
+        self.trailer()
             .get("Root")
             .and_then(Object::as_reference)
             .ok_or(PdfError::structure(
-                offset,
+                self.revision().xref_offset(),
                 "trailer has no /Root reference",
-            ))?;
-        let offset = self.offset_of(root).unwrap_or(offset);
+            ))
+    }
+
+    /// The document catalog (`/Root`), which must be a `/Type /Catalog` dictionary.
+    pub fn catalog(&self) -> Result<Dict, PdfError> {
+        let root = self.root()?;
+        let offset = self
+            .offset_of(root)
+            .unwrap_or(self.revision().xref_offset());
         match self.get(root)? {
             Object::Dict(dict) if dict.type_name().is_some_and(|t| *t == "Catalog") => Ok(dict),
             _ => Err(PdfError::structure(

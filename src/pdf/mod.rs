@@ -33,7 +33,8 @@
 //!   through the newest definition at or before revision `k`:
 //!   [`View::get`]`(ObjRef) -> Object` (`Null` for free or missing objects, §7.3.10),
 //!   [`View::resolve`] (follows references), [`View::entry`], [`View::offset_of`],
-//!   [`View::catalog`], [`View::acroform`], [`View::pages`] ([`Page`]s in order, inherited
+//!   [`View::value_span`] (where a dictionary value such as a signature's `/Contents` is
+//!   written in the file), [`View::root`], [`View::catalog`], [`View::acroform`], [`View::pages`] ([`Page`]s in order, inherited
 //!   attributes resolved), [`View::fields`] (every [`Field`] node depth first, with its full
 //!   name and inherited `/FT`), [`View::decode`] (FlateDecode + PNG/TIFF predictors, capped).
 //!   [`Document::get`], [`Document::catalog`], [`Document::pages`] and [`Document::fields`]

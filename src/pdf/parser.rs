@@ -4,6 +4,7 @@
 //! does not land on `endstream`: each is an error with its offset, never a guess.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::error::PdfError;
 use super::lexer::{Lexer, Token};
@@ -60,6 +61,34 @@ impl<'a> Parser<'a> {
                     offset: start as u64,
                 }),
             _ => Err(PdfError::syntax(start, "an object header 'n g obj'")),
+        }
+    }
+
+    /// After an object header: the top-level dictionary's keys with the byte range of each
+    /// value, as written (a reference `n g R` spans all three tokens).
+    pub fn dict_spans(&mut self) -> Result<Vec<(Name, Range<usize>)>, PdfError> {
+        let (start, token) = self.lexer.expect_token("a dictionary")?;
+        if token != Token::DictStart {
+            return Err(PdfError::syntax(start, "a dictionary"));
+        }
+        let mut spans = Vec::new();
+        loop {
+            let (offset, token) = self.lexer.expect_token("'>>' closing the dictionary")?;
+            let key = match token {
+                Token::DictEnd => return Ok(spans),
+                Token::Name(key) => key,
+                _ => return Err(PdfError::syntax(offset, "a name as dictionary key")),
+            };
+            if spans.len() >= MAX_DICT_LEN {
+                return Err(PdfError::Limit {
+                    offset: start as u64,
+                    what: "dictionary length",
+                    max: MAX_DICT_LEN as u64,
+                });
+            }
+            let (value_start, value) = self.lexer.expect_token("a dictionary value")?;
+            self.object_from(value_start, value, 1)?;
+            spans.push((Name(key), value_start..self.lexer.pos()));
         }
     }
 

@@ -19,11 +19,20 @@ pub struct Report {
     pub revisions: usize,
     /// Each signature and document timestamp, in file order.
     pub signatures: Vec<SignatureStatus>,
+    /// Why the file itself cannot be evaluated (the strict reader refused it); the file's
+    /// verdict is then `malformed`.
+    pub malformed: Option<String>,
+    /// The validation time (`--at`, default now).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub validation_time: Option<time::OffsetDateTime>,
 }
 
 impl Report {
     /// The file's verdict; `None` when the file carries no signature.
     pub fn verdict(&self) -> Option<Verdict> {
+        if self.malformed.is_some() {
+            return Some(Verdict::Malformed);
+        }
         file_verdict(&self.signatures)
     }
 
@@ -47,11 +56,17 @@ impl Report {
             Some(verdict) => serde_json::to_value(verdict).unwrap_or(Value::Null),
             None => Value::from("unsigned"),
         };
+        let validation_time = self.validation_time.and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        });
         json!({
             "verdict": verdict,
             "file": self.file,
             "sha256": self.sha256,
             "revisions": self.revisions,
+            "malformed": self.malformed,
+            "validation_time": validation_time,
             "signatures": signatures,
         })
     }
@@ -64,11 +79,14 @@ impl Report {
             Lang::En => ("File", "The document carries no digital signature."),
         };
         let _ = writeln!(out, "{file_label}: {} (SHA-256 {})", self.file, self.sha256);
-        match self.verdict() {
-            None => {
+        match (self.verdict(), &self.malformed) {
+            (Some(verdict), Some(reason)) => {
+                let _ = writeln!(out, "=> {}: {reason}", verdict.describe(lang));
+            }
+            (None, _) => {
                 let _ = writeln!(out, "{no_signature}");
             }
-            Some(verdict) => {
+            (Some(verdict), None) => {
                 let _ = writeln!(out, "=> {}", verdict.describe(lang));
             }
         }
@@ -131,16 +149,54 @@ fn write_signature(out: &mut String, number: usize, status: &SignatureStatus, la
     {
         let _ = writeln!(out, "  {}: {}", labels.time, vietnam_time(time));
     }
+    write_facts(out, status, &labels);
+    for reason in reasons {
+        let _ = writeln!(out, "  - {}", reason.text(lang));
+    }
+}
+
+/// The facts below the signer: algorithms, timestamp, coverage, PAdES level, chain.
+fn write_facts(out: &mut String, status: &SignatureStatus, labels: &Labels) {
+    let name = |value: serde_json::Value| value.as_str().map(str::to_owned).unwrap_or_default();
+    if let (Some(digest), Some(signature)) = (&status.digest_algorithm, &status.signature_algorithm)
+    {
+        let _ = writeln!(out, "  {}: {digest}, {signature}", labels.algorithms);
+    }
+    if let Some(claimed) = status.claimed_time {
+        let _ = writeln!(out, "  {}: {}", labels.claimed, vietnam_time(claimed));
+    }
+    if let Some(ts) = &status.timestamp {
+        let state = if ts.intact { labels.ok } else { labels.broken };
+        let _ = writeln!(
+            out,
+            "  {}: {} ({state})",
+            labels.timestamp,
+            vietnam_time(ts.time)
+        );
+    }
+    if status.malformed.is_some() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {}: {}; {}: {}",
+        labels.coverage,
+        name(serde_json::to_value(status.coverage).unwrap_or_default()),
+        labels.modification,
+        name(serde_json::to_value(status.modification).unwrap_or_default()),
+    );
     let _ = writeln!(
         out,
         "  PAdES: {}",
-        serde_json::to_value(status.pades_level)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        name(serde_json::to_value(status.pades_level).unwrap_or_default())
     );
-    for reason in reasons {
-        let _ = writeln!(out, "  - {}", reason.text(lang));
+    if let super::status::Trust::Trusted { anchor, .. } = &status.trust {
+        let revocation = status.revocation_detail.as_deref().unwrap_or(labels.none);
+        let _ = writeln!(
+            out,
+            "  {}: {anchor}; {}: {revocation}",
+            labels.anchor, labels.revocation
+        );
     }
 }
 
@@ -150,6 +206,16 @@ struct Labels {
     organization: &'static str,
     issuer: &'static str,
     time: &'static str,
+    algorithms: &'static str,
+    claimed: &'static str,
+    timestamp: &'static str,
+    coverage: &'static str,
+    modification: &'static str,
+    anchor: &'static str,
+    revocation: &'static str,
+    ok: &'static str,
+    broken: &'static str,
+    none: &'static str,
 }
 
 impl Labels {
@@ -161,6 +227,16 @@ impl Labels {
                 organization: "Cơ quan, tổ chức",
                 issuer: "Tổ chức cấp chứng thư",
                 time: "Thời điểm ký",
+                algorithms: "Thuật toán",
+                claimed: "Thời điểm ký khai báo (/M)",
+                timestamp: "Dấu thời gian",
+                coverage: "Phạm vi ký",
+                modification: "Thay đổi sau khi ký",
+                anchor: "Chứng thư gốc tin cậy",
+                revocation: "Trạng thái thu hồi từ",
+                ok: "hợp lệ",
+                broken: "không hợp lệ",
+                none: "không có",
             },
             Lang::En => Labels {
                 signature: "Signature",
@@ -168,6 +244,16 @@ impl Labels {
                 organization: "Organisation",
                 issuer: "Issuing CA",
                 time: "Signing time",
+                algorithms: "Algorithms",
+                claimed: "Claimed signing time (/M)",
+                timestamp: "Timestamp",
+                coverage: "Coverage",
+                modification: "Changes after signing",
+                anchor: "Trust anchor",
+                revocation: "Revocation status from",
+                ok: "valid",
+                broken: "invalid",
+                none: "none",
             },
         }
     }
@@ -199,6 +285,8 @@ mod tests {
             sha256: "00".into(),
             revisions: 1,
             signatures: Vec::new(),
+            malformed: None,
+            validation_time: None,
         };
         assert_eq!(report.exit_code(), 1);
         assert_eq!(report.to_json(Lang::Vi)["verdict"], "unsigned");
@@ -214,6 +302,8 @@ mod tests {
             sha256: "00".into(),
             revisions: 2,
             signatures: vec![status],
+            malformed: None,
+            validation_time: None,
         };
         let json = report.to_json(Lang::Vi);
         assert_eq!(json["verdict"], "malformed");

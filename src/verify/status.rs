@@ -8,6 +8,9 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::pki::path::ChainValidated;
+use crate::verify::revision::CoverageChecked;
+
 /// The verdict vocabulary (issue 7), from worst to best. The file's verdict is its worst
 /// signature's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -159,6 +162,10 @@ pub enum Trust {
         anchor: String,
         /// Where the revocation status came from.
         revocation: RevocationSource,
+        /// The proof that `pki::path` validated the path: a `Trusted` cannot be made without
+        /// one (STYLE.md habit 7).
+        #[serde(skip)]
+        proof: ChainValidated,
     },
     /// No acceptable path: the reason names why.
     Untrusted {
@@ -253,6 +260,61 @@ pub struct SignatureStatus {
     pub trust: Trust,
     /// PAdES level reached.
     pub pades_level: PadesLevel,
+    /// `/SubFilter` of the signature dictionary.
+    pub sub_filter: Option<String>,
+    /// The revision the signature covers (0 is the original document).
+    pub signed_revision: Option<usize>,
+    /// Why the coverage is unclear, when it is.
+    pub coverage_problem: Option<String>,
+    /// Every change after the signature, with its level, in both languages.
+    pub change_notes: Vec<ChangeNote>,
+    /// The changes its permissions (DocMDP level, FieldMDP locks) do not allow.
+    pub permission_problems: Vec<ChangeNote>,
+    /// Where the signer's revocation status came from, in words ("OCSP (DSS)").
+    pub revocation_detail: Option<String>,
+    /// The time the chain was validated at: the timestamp's when proven, else the
+    /// validation time.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub validation_time: Option<OffsetDateTime>,
+    /// Other observations that do not change the verdict (data after the CMS in /Contents…).
+    pub notes: Vec<String>,
+    /// Proofs that the checks ran; without them the facts they back count as failed.
+    #[serde(skip)]
+    pub proofs: Proofs,
+}
+
+/// Proofs that checks ran (STYLE.md habit 7): `intact` counts only with [`DigestMatches`],
+/// a coverage other than unclear only with [`CoverageChecked`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Proofs {
+    /// The message digest over the ByteRange equals the signed one.
+    pub digest: Option<DigestMatches>,
+    /// The ByteRange was checked against the `/Contents` position and revision ends.
+    pub coverage: Option<CoverageChecked>,
+}
+
+/// Proof that the digest of the signed bytes was computed and equals the signed digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestMatches(());
+
+impl DigestMatches {
+    /// Claimed in `verify::evaluate` after comparing the digests, and nowhere else.
+    pub(crate) fn assertion() -> Self {
+        DigestMatches(())
+    }
+}
+
+/// One change after a signature (from `verify::diff`), in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeNote {
+    /// The revision that made it.
+    pub revision: usize,
+    /// The level it is cleared at (`other`: no rule clears it).
+    pub level: ModificationLevel,
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
 }
 
 /// One reason behind a verdict, in both languages.
@@ -305,6 +367,15 @@ impl SignatureStatus {
             permissions_ok: false,
             trust: Trust::NotEvaluated,
             pades_level: PadesLevel::NotPades,
+            sub_filter: None,
+            signed_revision: None,
+            coverage_problem: None,
+            change_notes: Vec::new(),
+            permission_problems: Vec::new(),
+            revocation_detail: None,
+            validation_time: None,
+            notes: Vec::new(),
+            proofs: Proofs::default(),
         }
     }
 
@@ -344,7 +415,7 @@ impl SignatureStatus {
 
     fn integrity_failures(&self) -> Vec<(Verdict, Reason)> {
         let mut out = Vec::new();
-        if !self.intact {
+        if !self.intact || self.proofs.digest.is_none() {
             out.push((
                 Verdict::InvalidModified,
                 Reason::new(
@@ -354,48 +425,66 @@ impl SignatureStatus {
                 ),
             ));
         }
-        if self.coverage == Coverage::Unclear {
+        if self.coverage == Coverage::Unclear || self.proofs.coverage.is_none() {
+            let detail = self
+                .coverage_problem
+                .as_deref()
+                .map(|p| format!(": {p}"))
+                .unwrap_or_default();
             out.push((
                 Verdict::InvalidModified,
                 Reason::new(
                     "coverage",
-                    "Chữ ký không bao phủ toàn bộ bản sửa đổi (ByteRange bất thường)",
-                    "The signature does not cover its whole revision (abnormal ByteRange)",
+                    format!(
+                        "Chữ ký không bao phủ toàn bộ bản sửa đổi (ByteRange bất thường){detail}"
+                    ),
+                    format!(
+                        "The signature does not cover its whole revision (abnormal ByteRange){detail}"
+                    ),
                 ),
             ));
         }
         if self.modification == ModificationLevel::Other {
+            let (vi, en) = self.describe_changes(|note| note.level == ModificationLevel::Other);
             out.push((
                 Verdict::InvalidModified,
                 Reason::new(
                     "disallowed-change",
-                    format!(
-                        "Có thay đổi không được phép sau khi ký: {}",
-                        self.changes.join("; ")
-                    ),
-                    format!(
-                        "Changes not allowed after signing: {}",
-                        self.changes.join("; ")
-                    ),
+                    format!("Có thay đổi không được phép sau khi ký: {vi}"),
+                    format!("Changes not allowed after signing: {en}"),
                 ),
             ));
         } else if !self.permissions_ok {
+            let (vi, en) = if self.permission_problems.is_empty() {
+                (self.changes.join("; "), self.changes.join("; "))
+            } else {
+                join_notes(&self.permission_problems)
+            };
             out.push((
                 Verdict::InvalidModified,
                 Reason::new(
                     "permissions",
-                    format!(
-                        "Thay đổi sau khi ký vượt quá quyền cho phép (DocMDP/FieldMDP): {}",
-                        self.changes.join("; ")
-                    ),
-                    format!(
-                        "Changes after signing exceed the permissions (DocMDP/FieldMDP): {}",
-                        self.changes.join("; ")
-                    ),
+                    format!("Thay đổi sau khi ký vượt quá quyền cho phép (DocMDP/FieldMDP): {vi}"),
+                    format!("Changes after signing exceed the permissions (DocMDP/FieldMDP): {en}"),
                 ),
             ));
         }
         out
+    }
+
+    /// The changes matching `pick`, joined, in both languages (the plain `changes` list when
+    /// there are no notes).
+    fn describe_changes(&self, pick: impl Fn(&ChangeNote) -> bool) -> (String, String) {
+        if self.change_notes.is_empty() {
+            return (self.changes.join("; "), self.changes.join("; "));
+        }
+        let picked: Vec<ChangeNote> = self
+            .change_notes
+            .iter()
+            .filter(|n| pick(n))
+            .cloned()
+            .collect();
+        join_notes(&picked)
     }
 
     fn trust_failure(&self) -> Option<(Verdict, Reason)> {
@@ -438,14 +527,34 @@ impl SignatureStatus {
 
     fn allowed_changes(&self) -> Vec<Reason> {
         match self.modification {
-            ModificationLevel::FormFilling | ModificationLevel::Annotations => vec![Reason::new(
-                "allowed-changes",
-                format!("Thay đổi được phép sau khi ký: {}", self.changes.join("; ")),
-                format!("Allowed changes after signing: {}", self.changes.join("; ")),
-            )],
+            ModificationLevel::FormFilling | ModificationLevel::Annotations => {
+                let (vi, en) = self.describe_changes(|note| {
+                    matches!(
+                        note.level,
+                        ModificationLevel::FormFilling | ModificationLevel::Annotations
+                    )
+                });
+                vec![Reason::new(
+                    "allowed-changes",
+                    format!("Thay đổi được phép sau khi ký: {vi}"),
+                    format!("Allowed changes after signing: {en}"),
+                )]
+            }
             _ => Vec::new(),
         }
     }
+}
+
+fn join_notes(notes: &[ChangeNote]) -> (String, String) {
+    let vi: Vec<String> = notes
+        .iter()
+        .map(|n| format!("{} (bản sửa đổi {})", n.vi, n.revision + 1))
+        .collect();
+    let en: Vec<String> = notes
+        .iter()
+        .map(|n| format!("{} (revision {})", n.en, n.revision + 1))
+        .collect();
+    (vi.join("; "), en.join("; "))
 }
 
 /// The worst failure wins; with none, allowed changes make `valid-with-allowed-changes`.
@@ -477,6 +586,27 @@ pub fn file_verdict(signatures: &[SignatureStatus]) -> Option<Verdict> {
 mod tests {
     use super::*;
 
+    /// A real proof, from validating the dev PKI's leader chain once.
+    pub(crate) fn proof() -> ChainValidated {
+        static PROOF: std::sync::OnceLock<ChainValidated> = std::sync::OnceLock::new();
+        *PROOF.get_or_init(|| {
+            use crate::pki::dev::{DevKeyAlgorithm, DevPkiOptions, generate};
+            use crate::pki::path::PathRequest;
+            use crate::pki::trust::{AnchorSource, TrustStore};
+            let pki = generate(&DevPkiOptions::new(DevKeyAlgorithm::P256)).expect("dev pki");
+            let mut anchors = TrustStore::new();
+            anchors
+                .add_der(pki.root_der(), AnchorSource::Memory("root".into()))
+                .expect("anchor");
+            let chain = pki.chain("leader");
+            PathRequest::new(&chain[0], &anchors, time::OffsetDateTime::now_utc())
+                .with_pool(chain[1..].iter().map(Vec::as_slice))
+                .validate()
+                .expect("leader chain validates")
+                .proof()
+        })
+    }
+
     fn valid() -> SignatureStatus {
         SignatureStatus {
             field: "chu_ky".into(),
@@ -497,9 +627,32 @@ mod tests {
             trust: Trust::Trusted {
                 anchor: "Root".into(),
                 revocation: RevocationSource::Embedded,
+                proof: proof(),
             },
             pades_level: PadesLevel::BB,
+            sub_filter: Some("ETSI.CAdES.detached".into()),
+            signed_revision: Some(0),
+            coverage_problem: None,
+            change_notes: Vec::new(),
+            permission_problems: Vec::new(),
+            revocation_detail: None,
+            validation_time: None,
+            notes: Vec::new(),
+            proofs: Proofs {
+                digest: Some(DigestMatches::assertion()),
+                coverage: Some(CoverageChecked::for_tests()),
+            },
         }
+    }
+
+    #[test]
+    fn missing_proofs_fail() {
+        let mut status = valid();
+        status.proofs.digest = None;
+        assert_eq!(status.verdict(), Verdict::InvalidModified);
+        let mut status = valid();
+        status.proofs.coverage = None;
+        assert_eq!(status.verdict(), Verdict::InvalidModified);
     }
 
     #[test]
