@@ -39,6 +39,8 @@ pub struct Work<'a> {
     pub doc: Option<Document>,
     /// After "compose".
     pub composed: Option<Composed>,
+    /// After "docx": the package bytes.
+    pub docx: Option<Vec<u8>>,
 }
 
 /// One measured step of the pipeline.
@@ -68,6 +70,10 @@ pub fn stages() -> Vec<Stage> {
             name: "pdf",
             run: stage_pdf,
         },
+        Stage {
+            name: "docx",
+            run: stage_docx,
+        },
     ]
 }
 
@@ -95,6 +101,14 @@ fn stage_pdf(work: &mut Work<'_>) -> Result<(), String> {
     let options = crate::render::pdf::PdfOptions::default();
     let output = crate::render::pdf::render(composed, &options).map_err(|e| e.to_string())?;
     std::hint::black_box(output.bytes);
+    Ok(())
+}
+
+fn stage_docx(work: &mut Work<'_>) -> Result<(), String> {
+    let composed = work.composed.as_ref().ok_or("no composed document")?;
+    let options = crate::render::docx::DocxOptions::default();
+    let bytes = crate::render::docx::render(composed, &options).map_err(|e| e.to_string())?;
+    work.docx = Some(bytes);
     Ok(())
 }
 
@@ -133,6 +147,7 @@ fn bench_file(
             templates,
             doc: None,
             composed: None,
+            docx: None,
         };
         let mut total = Duration::ZERO;
         for (index, stage) in stages.iter().enumerate() {

@@ -388,6 +388,10 @@ pub const SIGNATURE_ROW_GAP: f32 = 12.0;
 /// The circulation note (ô 11) frame: x from 96 to 140 mm of the text area, in the top margin
 /// with its baseline about 15 mm from the top edge (FORMAT.md §4.1, §4.2).
 pub const CIRCULATION_X: (f32, f32) = (mm(96.0), mm(140.0));
+/// Padding inside a data table cell: 1.9 mm left and right (Word's default cell margin) and
+/// 2 pt top and bottom. Cell paragraphs have no space after; the table role's space after is
+/// the gap below the whole table.
+pub const TABLE_CELL_PADDING: (f32, f32) = (mm(1.9), 2.0);
 /// Width of the seal image when its file carries no resolution: 36 mm, a common round seal.
 pub const SEAL_WIDTH: f32 = mm(36.0);
 /// Width of the signature image when its file carries no resolution: 40 mm.

@@ -17,6 +17,10 @@ use docx_rs::{
 };
 
 use crate::compose::{Block, Composed, Content, Regions, Role, Run as TextRun, SlotKind};
+use crate::diag::{Diagnostics, FieldPath};
+use crate::layout::font::FontBook;
+use crate::layout::page::Item;
+use crate::layout::para::{Column, Ctx};
 use crate::layout::style::{
     self, BlockStyle, PAGE_NUMBER_SIZE, PageGeometry, RULE_THICKNESS, Rule, mm,
 };
@@ -90,11 +94,20 @@ pub fn build(composed: &Composed, images: &Images) -> Body {
             address: !regions.address.is_empty(),
         };
     }
+    let mut previous_table = false;
     for child in children {
         docx = match child {
             Child::Paragraph(paragraph) => docx.add_paragraph(*paragraph),
+            // Word joins two tables that touch; a 1 pt paragraph keeps them apart.
+            Child::Table(table) if previous_table => {
+                docx.add_paragraph(spacer(1.0)).add_table(*table)
+            }
             Child::Table(table) => docx.add_table(*table),
         };
+        previous_table = matches!(
+            docx.document.children.last(),
+            Some(docx_rs::DocumentChild::Table(_))
+        );
     }
     docx.document.section_property = section.property();
     Body {
@@ -345,11 +358,7 @@ impl Writer {
             let resized =
                 size.filter(|_| matches!(block.role, Role::NationalName | Role::PlaceDate));
             paragraphs.push(self.sized_paragraph(block, resized));
-            let next_role = blocks.get(index + 1).map(|next| next.role);
-            if next_role != Some(block.role) {
-                let widest = widest_line(blocks, block.role, width);
-                paragraphs.extend(rule_paragraph(block.role, widest, width));
-            }
+            paragraphs.extend(rule_after(blocks, index, width));
         }
         paragraphs
     }
@@ -434,11 +443,10 @@ impl Writer {
             }
             match &block.content {
                 Content::Table(table) => {
-                    if matches!(children.last(), Some(Child::Table(_))) {
-                        children.push(Child::paragraph(spacer(1.0)));
-                    }
-                    let table = self.data_table(table);
+                    let table = self.data_table(table, &block.origin);
                     children.push(self.table(table, header_count(block)));
+                    let after = style::style(Role::Table).space_after;
+                    children.push(Child::paragraph(spacer(after)));
                 }
                 Content::Text(_) | Content::Space => {
                     let mut paragraph = self.text_paragraph(block);
@@ -446,12 +454,8 @@ impl Writer {
                         paragraph = with_space_before(paragraph, gap);
                     }
                     children.push(Child::paragraph(paragraph));
-                    let next_role = blocks.get(index + 1).map(|next| next.role);
-                    if next_role != Some(block.role) {
-                        let widest = widest_line(blocks, block.role, self.text_width());
-                        let rule = rule_paragraph(block.role, widest, self.text_width());
-                        children.extend(rule.map(Child::paragraph));
-                    }
+                    let rule = rule_after(blocks, index, self.text_width());
+                    children.extend(rule.map(Child::paragraph));
                 }
             }
             previous = Some(block.role);
@@ -506,18 +510,10 @@ impl Writer {
         children
     }
 
-    /// A data table: column widths from the data, header rows repeated on every page.
-    fn data_table(&self, table: &crate::compose::Table) -> Table {
-        let columns = table
-            .header
-            .iter()
-            .chain(&table.rows)
-            .map(Vec::len)
-            .chain([table.widths.len()])
-            .max()
-            .unwrap_or(1)
-            .max(1);
-        let widths = column_widths(&table.widths, columns, self.text_width());
+    /// A data table: column widths from the data (the PDF layout's own widths when the data
+    /// gives none), header rows repeated on every page.
+    fn data_table(&self, table: &crate::compose::Table, origin: &FieldPath) -> Table {
+        let widths = column_widths(table, self.text_width(), origin);
         let mut rows = Vec::new();
         for row in &table.header {
             rows.push(data_row(row, &widths, TABLE_HEADER).cant_split());
@@ -533,10 +529,18 @@ impl Writer {
             .set(side(TableBorderPosition::Right))
             .set(side(TableBorderPosition::InsideH))
             .set(side(TableBorderPosition::InsideV));
+        let (pad_x, pad_y) = style::TABLE_CELL_PADDING;
+        let padding = TableCellMargins::new().margin(
+            twips_u(pad_y),
+            twips_u(pad_x),
+            twips_u(pad_y),
+            twips_u(pad_x),
+        );
         Table::new(rows)
             .set_grid(widths.iter().map(|width| twips_u(*width)).collect())
             .layout(TableLayoutType::Fixed)
             .width(twips_u(self.text_width()), WidthType::Dxa)
+            .margins(padding)
             .set_borders(borders)
     }
 
@@ -615,7 +619,12 @@ fn add_run(
         if index > 0 {
             docx_run = docx_run.add_break(BreakType::TextWrapping);
         }
-        docx_run = docx_run.add_text(line);
+        for (column, piece) in line.split('\t').enumerate() {
+            if column > 0 {
+                docx_run = docx_run.add_tab();
+            }
+            docx_run = docx_run.add_text(xml_text(piece));
+        }
         if run.bold {
             docx_run = docx_run.bold();
         }
@@ -631,6 +640,18 @@ fn add_run(
         paragraph = paragraph.add_run(docx_run);
     }
     paragraph
+}
+
+/// Text without the characters XML 1.0 cannot carry (control characters, U+FFFE, U+FFFF),
+/// which would make Word refuse the whole file.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            let code = u32::from(*c);
+            !(code < 0x20 && *c != '\t' && *c != '\n' && *c != '\r')
+                && !matches!(code, 0xFFFE | 0xFFFF)
+        })
+        .collect()
 }
 
 /// Spaces as wide as the slot's gap on a draft (FORMAT.md §3.3: `Số:      /KH-CĐN`).
@@ -712,15 +733,23 @@ fn rule_paragraph(role: Role, widest: f32, width: f32) -> Option<Paragraph> {
     )
 }
 
-/// The widest line of the blocks of `role` in a column `width` pt wide (a block wider than
-/// the column wraps, so its widest line is about the column).
-fn widest_line(blocks: &[&Block], role: Role, width: f32) -> f32 {
+/// The rule under `blocks[index]` when it is the last of a run of blocks whose role has one,
+/// as long as the run's widest line allows, in a column `width` pt wide.
+fn rule_after(blocks: &[&Block], index: usize, width: f32) -> Option<Paragraph> {
+    let role = blocks[index].role;
+    rule_style_id(role)?;
+    if blocks.get(index + 1).is_some_and(|next| next.role == role) {
+        return None;
+    }
     let size = style::style(role).size;
-    blocks
+    // A block wider than the column wraps, so its widest line is about the column.
+    let widest = blocks[..=index]
         .iter()
-        .filter(|block| block.role == role)
+        .rev()
+        .take_while(|block| block.role == role)
         .map(|block| block_width(block, size).min(width))
-        .fold(0.0, f32::max)
+        .fold(0.0, f32::max);
+    rule_paragraph(role, widest, width)
 }
 
 /// The gap a block needs above it that no style gives: Kính gửi 12 pt under the header,
@@ -835,22 +864,56 @@ fn data_row(row: &[Vec<TextRun>], widths: &[f32], style: &str) -> TableRow {
     TableRow::new(cells)
 }
 
-/// Column widths in pt from relative widths (missing or bad ones share equally).
-fn column_widths(relative: &[f32], columns: usize, total: f32) -> Vec<f32> {
-    let valid: Vec<f32> = (0..columns)
-        .map(|index| {
-            relative
-                .get(index)
-                .copied()
-                .filter(|width| width.is_finite() && *width > 0.0)
-                .unwrap_or(0.0)
-        })
-        .collect();
-    let sum: f32 = valid.iter().sum();
-    if valid.iter().any(|width| *width <= 0.0) || sum <= 0.0 {
-        return vec![total / columns as f32; columns];
+/// Column widths in pt: the data's relative widths when it gives one per column, else the
+/// widths the PDF layout computes from the cell texts, so both files break lines alike.
+fn column_widths(table: &crate::compose::Table, total: f32, origin: &FieldPath) -> Vec<f32> {
+    let columns = table
+        .header
+        .iter()
+        .chain(&table.rows)
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let given = table.widths.len() == columns
+        && table
+            .widths
+            .iter()
+            .all(|width| width.is_finite() && *width > 0.0);
+    if given {
+        let sum: f32 = table.widths.iter().sum();
+        return table
+            .widths
+            .iter()
+            .map(|width| total * width / sum)
+            .collect();
     }
-    valid.iter().map(|width| width / sum * total).collect()
+    let mut ctx = Ctx {
+        book: FontBook::embedded(),
+        diagnostics: Diagnostics::default(),
+    };
+    let column = Column {
+        x: 0.0,
+        width: total,
+    };
+    let rows = crate::layout::table::table(table, column, &mut ctx, origin);
+    let first = rows.header.first().or(rows.rows.first());
+    let widths: Vec<f32> = first
+        .map(|row| {
+            row.items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Frame(frame) => Some(frame.width),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if widths.len() == columns {
+        widths
+    } else {
+        vec![total / columns as f32; columns]
+    }
 }
 
 fn header_count(block: &Block) -> usize {
@@ -891,14 +954,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn column_widths_follow_the_data_and_survive_bad_input() {
-        let widths = column_widths(&[1.0, 3.0], 2, 400.0);
-        assert_eq!(widths, vec![100.0, 300.0]);
-        assert_eq!(column_widths(&[1.0], 2, 400.0), vec![200.0, 200.0]);
-        assert_eq!(
-            column_widths(&[f32::NAN, 1.0], 2, 400.0),
-            vec![200.0, 200.0]
+    fn column_widths_follow_the_data_or_the_cell_texts() {
+        let cells = |texts: &[&str]| {
+            texts
+                .iter()
+                .map(|text| vec![TextRun::plain(*text)])
+                .collect()
+        };
+        let mut table = crate::compose::Table {
+            widths: vec![1.0, 3.0],
+            header: vec![],
+            rows: vec![cells(&[
+                "1",
+                "Công đoàn cơ sở Trường Tiểu học số 1 xã Bản Hon",
+            ])],
+        };
+        let origin = FieldPath::root();
+        assert_eq!(column_widths(&table, 400.0, &origin), vec![100.0, 300.0]);
+        table.widths = vec![f32::NAN, 1.0];
+        let widths = column_widths(&table, 400.0, &origin);
+        assert_eq!(widths.len(), 2);
+        assert!(
+            widths[0] < widths[1],
+            "the long text gets the room: {widths:?}"
         );
+        assert!((widths.iter().sum::<f32>() - 400.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_xml() {
+        assert_eq!(xml_text("Điều\u{1}1.\u{FFFF}"), "Điều1.");
+        let paragraph = add_run(
+            Paragraph::new(),
+            &TextRun::plain("a\tb\nc\u{0}"),
+            &style::style(Role::Paragraph),
+            None,
+        );
+        use docx_rs::BuildXML;
+        let xml = String::from_utf8(paragraph.build()).expect("utf-8");
+        assert!(xml.contains("<w:tab />") && xml.contains(r#"<w:br w:type="textWrapping" />"#));
+        assert!(!xml.contains('\u{0}'));
     }
 
     #[test]

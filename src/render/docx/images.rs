@@ -6,6 +6,9 @@ use crate::limits::{MAX_IMAGE_BYTES, MAX_IMAGE_SIDE};
 
 use super::DocxError;
 
+/// Widest image accepted: the A4 page width (210 mm), in pt.
+const MAX_WIDTH: f32 = 210.0 * 72.0 / 25.4;
+
 /// A PNG given by the caller, with an optional width.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocxImage {
@@ -60,7 +63,13 @@ pub fn place(
         (dims.unit == png::Unit::Meter && dims.xppu > 0)
             .then(|| width_px as f32 / dims.xppu as f32 * 1000.0 / 25.4 * 72.0)
     });
-    let width = image.width.or(from_resolution).unwrap_or(default_width);
+    // A width that is not a sane length on an A4 page falls back to the next source.
+    let sane = |width: &f32| width.is_finite() && *width >= 1.0 && *width <= MAX_WIDTH;
+    let width = image
+        .width
+        .filter(sane)
+        .or(from_resolution.filter(sane))
+        .unwrap_or(default_width);
     let height = width * height_px as f32 / width_px as f32;
     Ok(Placed {
         png: image.png.clone(),
@@ -104,13 +113,21 @@ mod tests {
         assert_eq!(placed.pixels, (4, 2));
         assert!((placed.size.0 - mm(36.0)).abs() < 0.01);
         assert!((placed.size.1 - mm(18.0)).abs() < 0.01);
-        // 4 px at 100 px/mm (100,000 px/m) is 0.04 mm.
+        // 4 px at 4 px/mm (4,000 px/m) is 1 mm.
         let dense = DocxImage {
-            png: tiny_png(Some(100_000)),
+            png: tiny_png(Some(4_000)),
             width: None,
         };
         let placed = place(&dense, "seal", mm(36.0)).expect("png");
-        assert!((placed.size.0 - mm(0.04)).abs() < 0.01);
+        assert!((placed.size.0 - mm(1.0)).abs() < 0.01);
+        // Nonsense widths fall back: NaN, negative, wider than the page.
+        for width in [f32::NAN, -5.0, 10_000.0] {
+            let odd = DocxImage {
+                png: tiny_png(None),
+                width: Some(width),
+            };
+            assert_eq!(place(&odd, "seal", 30.0).expect("png").size.0, 30.0);
+        }
         let given = DocxImage {
             png: tiny_png(None),
             width: Some(50.0),

@@ -278,8 +278,11 @@ fn push_role_style(xml: &mut String, role: Role) {
         keep_next: block.keep_with_next,
         border: matches!(block.rule, Some(Rule::FullWidthAbove)).then_some(Border::Top),
         before: block.space_before,
-        // A block with a rule under it leaves its space after to the rule paragraph.
-        after: if matches!(block.rule, Some(Rule::TextWidth | Rule::Fraction { .. })) {
+        // A block with a rule under it leaves its space after to the rule paragraph; a table
+        // cell has none (the table's space after is a spacer below the table).
+        after: if matches!(block.rule, Some(Rule::TextWidth | Rule::Fraction { .. }))
+            || role == Role::Table
+        {
             0.0
         } else {
             block.space_after
@@ -365,7 +368,7 @@ fn push_extra_styles(xml: &mut String) {
     );
     let table = style::table_header_style();
     let header_paragraph = ParagraphProps {
-        keep_next: true,
+        keep_next: table.keep_with_next,
         line: Line::Multiple(table.line_height),
         align: table.align,
         ..centred()
