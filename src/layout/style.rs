@@ -195,14 +195,15 @@ pub fn style(role: Role) -> BlockStyle {
             space_before: 6.0,
             ..CENTERED
         },
-        Role::Secrecy | Role::Circulation => BlockStyle {
+        Role::Circulation => BlockStyle {
             size: 13.0,
             bold: true,
             frame: Some(0.0),
             align: Align::Left,
             ..CENTERED
         },
-        Role::Urgency => BlockStyle {
+        // Độ mật and độ khẩn stamps are both red framed marks (FORMAT.md §3.12).
+        Role::Secrecy | Role::Urgency => BlockStyle {
             size: 13.0,
             bold: true,
             red: true,
