@@ -28,7 +28,11 @@ pub mod compose;
 pub mod layout;
 /// Văn bản as typed data: input format, parsing, lints.
 pub mod model;
+/// Renderers: composed blocks become PDF and DOCX files.
+pub mod render;
 
+/// PDF syntax for reading and appending: lexer, objects, xref, revisions, incremental writer.
+pub mod pdf;
 /// Keys, certificates, trust anchors and path validation.
 pub mod pki;
 
@@ -43,3 +47,7 @@ pub mod register;
 
 /// The command-line shell.
 pub mod cli;
+
+/// Entry points for the fuzz targets in `tests/fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing;

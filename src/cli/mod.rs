@@ -12,6 +12,22 @@ use clap::{Parser, Subcommand};
 pub mod audit;
 /// `vanban register`: numbering, registers, benchmark.
 pub mod register;
+/// `vanban bench`: timing of the pipeline stages.
+pub mod bench;
+/// `vanban check`: the format lints.
+pub mod check;
+/// `vanban demo`: the whole signing chain on the seed documents.
+pub mod demo;
+/// Reading a document as every command does.
+pub mod load;
+/// `vanban pki`: the development PKI.
+pub mod pki;
+/// `vanban render`.
+pub mod render;
+/// `vanban sign`: PAdES signatures (leader, organisation, attachments, copies, external).
+pub mod sign;
+/// `vanban verify` and `vanban bench-verify`: judge the signatures of a PDF.
+pub mod verify;
 
 /// vanban: compose, number, sign and verify Vietnamese official documents.
 #[derive(Debug, Parser)]
@@ -25,12 +41,30 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Keys and certificates: `pki init` generates a development PKI.
+    Pki(pki::PkiArgs),
     /// Print the JSON Schema of the document input format.
     Schema,
     /// Sổ đăng ký: take the next number, list, void, benchmark.
     Register(register::RegisterArgs),
     /// Nhật ký: verify the audit log's hash chain, list entries.
     Audit(audit::AuditArgs),
+    /// Check a document against the format rules (exit 0 clean, 1 errors, 2 unreadable).
+    Check(check::CheckArgs),
+    /// Measure parse, lint and compose (median per file).
+    Bench(bench::BenchArgs),
+    /// Compose a document and write it as PDF or DOCX.
+    Render(render::RenderArgs),
+    /// Sign a PDF (PAdES B-B to B-LTA): the leader's certification, the organisation's seal,
+    /// attachments, copies, external signers; `--bench` measures signing.
+    Sign(Box<sign::SignArgs>),
+    /// Run the whole chain on the seed documents with a development PKI (draft, leader-signed,
+    /// numbered and sealed, DOCX) into a directory.
+    Demo(demo::DemoArgs),
+    /// Verify the signatures of a PDF (exit 0 valid, 1 invalid or unsigned, 2 unreadable).
+    Verify(verify::VerifyArgs),
+    /// Measure verification (median per file and per signature), optionally against peers.
+    BenchVerify(verify::BenchVerifyArgs),
 }
 
 /// Exit code: success, or warnings only.
@@ -58,9 +92,17 @@ pub fn run() -> ExitCode {
 
 fn dispatch(command: Command) -> u8 {
     match command {
+        Command::Pki(args) => pki::run(args),
         Command::Schema => schema(),
         Command::Register(args) => register::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Check(args) => check::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Render(args) => render::run(&args),
+        Command::Sign(args) => sign::run(&args),
+        Command::Demo(args) => demo::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::BenchVerify(args) => verify::bench(&args),
     }
 }
 

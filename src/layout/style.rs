@@ -195,14 +195,15 @@ pub fn style(role: Role) -> BlockStyle {
             space_before: 6.0,
             ..CENTERED
         },
-        Role::Secrecy | Role::Circulation => BlockStyle {
+        Role::Circulation => BlockStyle {
             size: 13.0,
             bold: true,
             frame: Some(0.0),
             align: Align::Left,
             ..CENTERED
         },
-        Role::Urgency => BlockStyle {
+        // Độ mật and độ khẩn stamps are both red framed marks (FORMAT.md §3.12).
+        Role::Secrecy | Role::Urgency => BlockStyle {
             size: 13.0,
             bold: true,
             red: true,
@@ -355,6 +356,47 @@ pub fn urgency_frame_width(text: &str) -> f32 {
 
 /// Height of every stamp frame: 8 mm.
 pub const STAMP_HEIGHT: f32 = mm(8.0);
+
+/// Header cells of a data table: the table style, bold and centred.
+pub fn table_header_style() -> BlockStyle {
+    BlockStyle {
+        bold: true,
+        align: Align::Center,
+        keep_with_next: true,
+        ..style(Role::Table)
+    }
+}
+
+/// Width of the gap left on a draft where the văn thư writes a slot (FORMAT.md §3.3:
+/// `Số:      /KH-CĐN`; the decree's templates leave "ngày    tháng    năm").
+pub fn slot_gap(kind: crate::compose::SlotKind) -> f32 {
+    use crate::compose::SlotKind;
+    match kind {
+        SlotKind::Number => mm(10.0),
+        SlotKind::Day | SlotKind::Month => mm(6.0),
+        SlotKind::Year => mm(10.0),
+    }
+}
+
+/// Gap between header row 1 (ô 1, ô 2) and row 2 (ô 3, ô 4): 6 pt (FORMAT.md §4.2).
+pub const HEADER_ROW_GAP: f32 = 6.0;
+/// Gap between the header and the stamps (6 pt) and between stacked stamps (3 pt).
+pub const STAMP_GAP: (f32, f32) = (6.0, 3.0);
+/// Gap above Kính gửi and above the body after it: 12 pt (FORMAT.md §4.2).
+pub const KINH_GUI_GAP: f32 = 12.0;
+/// Gap between the last body paragraph and the signature row: 12 pt (FORMAT.md §4.2).
+pub const SIGNATURE_ROW_GAP: f32 = 12.0;
+/// The circulation note (ô 11) frame: x from 96 to 140 mm of the text area, in the top margin
+/// with its baseline about 15 mm from the top edge (FORMAT.md §4.1, §4.2).
+pub const CIRCULATION_X: (f32, f32) = (mm(96.0), mm(140.0));
+/// Padding inside a data table cell: 1.9 mm left and right (Word's default cell margin) and
+/// 2 pt top and bottom. Cell paragraphs have no space after; the table role's space after is
+/// the gap below the whole table.
+pub const TABLE_CELL_PADDING: (f32, f32) = (mm(1.9), 2.0);
+/// Width of the seal image when its file carries no resolution: 36 mm, a common round seal.
+pub const SEAL_WIDTH: f32 = mm(36.0);
+/// Width of the signature image when its file carries no resolution: 40 mm.
+pub const SIGNATURE_WIDTH: f32 = mm(40.0);
 
 #[cfg(test)]
 mod tests {

@@ -88,10 +88,21 @@ pub struct DocumentInput {
     /// Free notes (provenance, source typos); never rendered.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// True for a trade-union issuer (union template variants apply); overrides the profile.
+    #[serde(default)]
+    pub union: Option<bool>,
+    /// Quốc hiệu, only to override "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (checked by the lints).
+    #[serde(default)]
+    pub national_name: Option<String>,
+    /// Tiêu ngữ, only to override "Độc lập - Tự do - Hạnh phúc" (checked by the lints).
+    #[serde(default)]
+    pub motto: Option<String>,
 }
 
 /// A name written as one string or as explicit lines.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// `Deserialize` is written by hand (`input_de.rs`) for a clear error message.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Lines {
     /// One string; the renderer wraps it inside its column.
@@ -112,6 +123,10 @@ pub struct IssuerInput {
     /// Abbreviation used in symbols: "CĐN" in `KH-CĐN`.
     #[serde(default)]
     pub abbr: Option<String>,
+    /// The issuer's name as written in running text ("Công đoàn ngành Y tế"), for the
+    /// "(Kèm theo … của …)" line of appendices. Absent: the name in sentence case.
+    #[serde(default)]
+    pub name_in_text: Option<String>,
 }
 
 /// Số, ký hiệu (ô 3).
@@ -163,9 +178,10 @@ pub enum UrgencyInput {
 #[serde(deny_unknown_fields)]
 pub struct BasesInput {
     /// `list`: one italic line each (Quyết định); `inline`: cited inside the opening paragraph
-    /// (plans, reports); `none`.
+    /// (plans, reports); `none`. Absent: the kind's default (`list` for Quyết định, Nghị quyết;
+    /// `inline` otherwise).
     #[serde(default)]
-    pub style: BasesStyle,
+    pub style: Option<BasesStyle>,
     /// The bases, each as cited ("Căn cứ Điều lệ Công đoàn Việt Nam;").
     #[serde(default)]
     pub items: Vec<String>,
@@ -185,7 +201,11 @@ pub enum BasesStyle {
 }
 
 /// One node of the body (nội dung).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// `Deserialize` is written by hand (`input_de.rs`) so that an error deep inside a node names
+/// its full path (`body[2].children[0].num`); the derived internally-tagged form buffers the
+/// node and loses the path below it.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum NodeInput {
     /// Phần: "Phần I" over an upper-case title, centred (structure A and B).
@@ -319,19 +339,26 @@ pub struct TableInput {
 }
 
 /// One line of Nơi nhận.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// `Deserialize` is written by hand (`input_de.rs`) for a clear error message.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RecipientInput {
     /// Just the name.
     Name(String),
     /// Name with a purpose suffix.
-    Full {
-        /// "Ban Thường vụ LĐLĐ tỉnh".
-        name: String,
-        /// Suffix in parentheses: "b/c", "t/hiện", "để biết".
-        #[serde(default)]
-        purpose: Option<String>,
-    },
+    Full(RecipientFull),
+}
+
+/// A Nơi nhận line with its purpose suffix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientFull {
+    /// "Ban Thường vụ LĐLĐ tỉnh".
+    pub name: String,
+    /// Suffix in parentheses: "b/c", "t/hiện", "để biết".
+    #[serde(default)]
+    pub purpose: Option<String>,
 }
 
 /// The Lưu line: `- Lưu: VT, Ban CSPL (02).`

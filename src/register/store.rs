@@ -11,8 +11,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnection, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row, Transaction};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, AnyPool, Executor, Row, Transaction};
 
 use super::{RegisterError, migrate};
 

@@ -1,0 +1,412 @@
+//! `vanban demo --out DIR`: the whole chain on every seed document, with a development PKI.
+//!
+//! For each seed `S` (the fixture's file name without extension):
+//!
+//! 1. `DIR/S.pdf`: the draft, number and date left as empty form fields;
+//! 2. `DIR/S.leader.pdf`: the leader's certification signature (DocMDP P=2) in `chu_ky`, shown as
+//!    a blue signature drawn from the name printed under it;
+//! 3. `DIR/S.signed.pdf`: the văn thư's number and date filled in, then the organisation's
+//!    signature in `dau`, shown as the red seal over the left third of the signature;
+//! 4. `DIR/S.docx`: the numbered document as DOCX (editable copy, unsigned);
+//!
+//! plus `DIR/root.pem` (the development trust anchor) and `DIR/pki/` (the PKI, keys encrypted
+//! under `VANBAN_PASSPHRASE`; there is no prompt). The seeds are embedded in the binary (so the
+//! demo runs anywhere); `--seeds DIR` reads `*.yaml` from a directory instead.
+//!
+//! Numbers come from a local counter per organisation and year kept in `DIR/so-van-ban.json`
+//! (Sổ đăng ký văn bản đi stands in for the register that `vanban::register` will provide),
+//! starting at 01; the date is the seed's own, or today in Vietnam for undated seeds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use time::OffsetDateTime;
+
+use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
+use crate::compose::{Block, Composed, Content, Role, SlotKind, Templates};
+use crate::model::parse::{self, ParseOptions};
+use crate::pki::KeySigner;
+use crate::pki::dev::{self, DevKeyAlgorithm, DevPkiOptions};
+use crate::pki::keystore::{self, KeyProtection, PASSPHRASE_ENV, Passphrase};
+use crate::pki::revocation::RevocationOptions;
+use crate::pki::trust::{AnchorSource, TrustStore};
+use crate::render::docx::{self, DocxOptions};
+use crate::render::pdf::{self, PdfOptions};
+use crate::sign::appearance::{Appearance, DEFAULT_SEAL_MM};
+use crate::sign::fill::Issue;
+use crate::sign::pades::{CertificateCheck, Level};
+use crate::sign::workflow::{self, Step};
+
+/// The seed documents, embedded: (name, YAML).
+pub const SEEDS: &[(&str, &[u8])] = &[
+    (
+        "000_3c75d7606830ec8b",
+        include_bytes!("../../tests/fixtures/seeds/000_3c75d7606830ec8b.yaml"),
+    ),
+    (
+        "001_f45657680f3c1ab3",
+        include_bytes!("../../tests/fixtures/seeds/001_f45657680f3c1ab3.yaml"),
+    ),
+    (
+        "002_95e55954b96b2b89",
+        include_bytes!("../../tests/fixtures/seeds/002_95e55954b96b2b89.yaml"),
+    ),
+    (
+        "003_40cc82fbe8059212",
+        include_bytes!("../../tests/fixtures/seeds/003_40cc82fbe8059212.yaml"),
+    ),
+    (
+        "004_83e8ea72594d1b43",
+        include_bytes!("../../tests/fixtures/seeds/004_83e8ea72594d1b43.yaml"),
+    ),
+];
+
+/// `vanban demo` arguments.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output directory (created).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Read the seeds from this directory (`*.yaml`) instead of the embedded ones.
+    #[arg(long)]
+    pub seeds: Option<PathBuf>,
+    /// Key algorithm of the development PKI.
+    #[arg(long, value_enum, default_value_t = super::pki::AlgorithmArg::P256)]
+    pub alg: super::pki::AlgorithmArg,
+    /// PAdES level of both signatures.
+    #[arg(long, default_value = "B-B", value_parser = |s: &str| s.parse::<Level>())]
+    pub level: Level,
+    /// RFC 3161 time-stamping authority (from B-T up).
+    #[arg(long)]
+    pub tsa: Option<String>,
+}
+
+/// The two signers of the demo, opened from the key files written in `DIR/pki`.
+struct Signers {
+    leader: KeySigner,
+    org: KeySigner,
+    anchors: TrustStore,
+    revocation: RevocationOptions,
+}
+
+/// Run `vanban demo`.
+pub fn run(args: &DemoArgs) -> u8 {
+    match demo(args) {
+        Ok(failed) if failed == 0 => EXIT_OK,
+        Ok(_) => EXIT_INVALID,
+        Err(message) => {
+            eprintln!("lỗi: {message}");
+            EXIT_UNREADABLE
+        }
+    }
+}
+
+fn demo(args: &DemoArgs) -> Result<usize, String> {
+    let started = Instant::now();
+    let passphrase = std::env::var(PASSPHRASE_ENV)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Passphrase::new)
+        .ok_or(format!(
+            "đặt biến môi trường {PASSPHRASE_ENV}: mật khẩu cho các khóa thử nghiệm (no prompt in the demo)"
+        ))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let signers = make_pki(&args.out, args.alg.into(), &passphrase)?;
+    let seeds = load_seeds(args.seeds.as_deref())?;
+    let mut register = Register::open(&args.out.join("so-van-ban.json"))?;
+    let mut failed = 0;
+    println!(
+        "vanban demo: {} văn bản, PKI {} trong {}, mức {}",
+        seeds.len(),
+        DevKeyAlgorithm::from(args.alg).name(),
+        args.out.join("pki").display(),
+        args.level
+    );
+    for (name, composed) in seeds {
+        match run_seed(args, &signers, &mut register, &name, composed) {
+            Ok(line) => println!("  {name}: {line}"),
+            Err(error) => {
+                failed += 1;
+                println!("  {name}: LỖI {error}");
+            }
+        }
+    }
+    register.save()?;
+    println!(
+        "  gốc tin cậy: {} — kiểm tra: pyhanko sign validate --trust {} {}/S.signed.pdf",
+        args.out.join("root.pem").display(),
+        args.out.join("root.pem").display(),
+        args.out.display()
+    );
+    println!(
+        "  số văn bản: bộ đếm cục bộ theo cơ quan và năm ({}) — chưa dùng vanban::register",
+        args.out.join("so-van-ban.json").display()
+    );
+    println!("  xong trong {:.1} s", started.elapsed().as_secs_f64());
+    Ok(failed)
+}
+
+/// Generate the PKI, write it under `DIR/pki` and `DIR/root.pem`, open the two signers from
+/// their encrypted key files.
+fn make_pki(
+    out: &Path,
+    algorithm: DevKeyAlgorithm,
+    passphrase: &Passphrase,
+) -> Result<Signers, String> {
+    let pki = dev::generate(&DevPkiOptions::new(algorithm)).map_err(|e| e.to_string())?;
+    let dir = out.join("pki");
+    pki.write(&dir, passphrase, KeyProtection::STRONG)
+        .map_err(|e| e.to_string())?;
+    let root = pki.entity("root").ok_or("dev PKI has no root")?;
+    std::fs::write(out.join("root.pem"), root.certificate_pem())
+        .map_err(|e| format!("root.pem: {e}"))?;
+    let open = |name: &str| {
+        keystore::open_key_file(
+            &dir.join(format!("{name}-key.pem")),
+            passphrase,
+            &[dir.join(format!("{name}-chain.pem")).as_path()],
+        )
+        .map_err(|e| format!("{name}: {e}"))
+    };
+    let mut anchors = TrustStore::new();
+    anchors
+        .add_der(pki.root_der(), AnchorSource::Memory("dev root".into()))
+        .map_err(|e| e.to_string())?;
+    Ok(Signers {
+        leader: open("leader")?,
+        org: open("org")?,
+        anchors,
+        revocation: RevocationOptions {
+            crls: vec![pki.crl_der.clone()],
+            ..RevocationOptions::default()
+        },
+    })
+}
+
+/// The seeds, composed: embedded, or every `*.yaml` of `dir`.
+pub fn load_seeds(dir: Option<&Path>) -> Result<Vec<(String, Composed)>, String> {
+    let mut sources: Vec<(String, PathBuf, Vec<u8>)> = Vec::new();
+    match dir {
+        None => {
+            for (name, bytes) in SEEDS {
+                let path = PathBuf::from(format!("tests/fixtures/seeds/{name}.yaml"));
+                sources.push(((*name).to_owned(), path, bytes.to_vec()));
+            }
+        }
+        Some(dir) => {
+            let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let mut paths: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let bytes = parse::read_file(&path).map_err(|e| e.to_string())?;
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                sources.push((name, path, bytes));
+            }
+        }
+    }
+    let templates = Templates::embedded();
+    let options = ParseOptions {
+        kinds: Some(std::sync::Arc::clone(templates.kinds())),
+        profiles: None,
+    };
+    sources
+        .into_iter()
+        .map(|(name, path, bytes)| {
+            let doc = parse::parse_document_with(&bytes, &path, &options)
+                .map_err(|e| format!("{name}: {e}"))?;
+            let composed =
+                crate::compose::compose(&doc, &templates).map_err(|d| format!("{name}: {d}"))?;
+            Ok((name, composed))
+        })
+        .collect()
+}
+
+/// One seed through the chain; returns the summary line.
+fn run_seed(
+    args: &DemoArgs,
+    signers: &Signers,
+    register: &mut Register,
+    name: &str,
+    composed: Composed,
+) -> Result<String, String> {
+    let draft = with_slots(&composed, None);
+    let rendered = pdf::render(&draft, &PdfOptions::default()).map_err(|e| e.to_string())?;
+    let out = |suffix: &str| args.out.join(format!("{name}{suffix}"));
+    write(&out(".pdf"), &rendered.bytes)?;
+    let step = Step {
+        level: args.level,
+        tsa_url: args.tsa.as_deref(),
+        signing_time: OffsetDateTime::now_utc(),
+        check: CertificateCheck::Validate {
+            anchors: &signers.anchors,
+            revocation: &signers.revocation,
+        },
+    };
+    let signer_name = block_text(&composed, Role::SignName).unwrap_or_default();
+    let signature = Appearance::Signature { name: signer_name };
+    let leader = workflow::leader_sign(rendered.bytes, &signers.leader, Some(signature), &step)
+        .map_err(|e| format!("lãnh đạo ký: {e}"))?;
+    write(&out(".leader.pdf"), &leader)?;
+    let date = composed
+        .meta
+        .date
+        .as_deref()
+        .and_then(|d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
+        })
+        .unwrap_or_else(|| {
+            OffsetDateTime::now_utc()
+                .to_offset(workflow::vietnam())
+                .date()
+        });
+    let organisation = organisation(&composed);
+    let number = register.next(&organisation, date.year());
+    let issue = Issue { number, date };
+    let seal = Appearance::Seal {
+        ring: seal_ring(&composed),
+        diameter_mm: DEFAULT_SEAL_MM,
+    };
+    let signed = workflow::issue(leader, Some(&issue), &signers.org, seal, &step)
+        .map_err(|e| format!("văn thư đóng dấu: {e}"))?;
+    write(&out(".signed.pdf"), &signed)?;
+    let numbered = with_slots(&composed, Some(&issue));
+    let docx = docx::render(&numbered, &DocxOptions::default()).map_err(|e| e.to_string())?;
+    write(&out(".docx"), &docx)?;
+    let number_line = block_text(&numbered, Role::Number).unwrap_or_default();
+    Ok(format!(
+        "{} trang; {number_line}, ngày {:02}/{:02}/{}; ký: chu_ky ({}, chứng nhận P=2), dau ({}); {} byte",
+        rendered.pages,
+        date.day(),
+        u8::from(date.month()),
+        date.year(),
+        workflow::signer_name(&signers.leader).unwrap_or_default(),
+        workflow::signer_name(&signers.org).unwrap_or_default(),
+        signed.len()
+    ))
+}
+
+/// The composed document with its number and date slots emptied (`None`: a draft) or filled.
+pub fn with_slots(composed: &Composed, issue: Option<&Issue>) -> Composed {
+    let values: BTreeMap<SlotKind, String> = match issue {
+        None => BTreeMap::new(),
+        Some(issue) => issue
+            .values()
+            .into_iter()
+            .filter_map(|(field, value)| {
+                let kind = match field.as_str() {
+                    "so" => SlotKind::Number,
+                    "ngay" => SlotKind::Day,
+                    "thang" => SlotKind::Month,
+                    "nam" => SlotKind::Year,
+                    _ => return None,
+                };
+                Some((kind, value))
+            })
+            .collect(),
+    };
+    let mut out = composed.clone();
+    for block in &mut out.blocks {
+        if let Content::Text(runs) = &mut block.content {
+            for run in runs.iter_mut() {
+                if let Some(kind) = run.slot {
+                    run.text = values.get(&kind).cloned().unwrap_or_default();
+                }
+            }
+        }
+    }
+    if issue.is_none() {
+        out.meta.date = None;
+    }
+    out
+}
+
+fn block_text(composed: &Composed, role: Role) -> Option<String> {
+    composed
+        .blocks
+        .iter()
+        .find(|b| b.role == role)
+        .and_then(text_of)
+}
+
+fn text_of(block: &Block) -> Option<String> {
+    match &block.content {
+        Content::Text(runs) => Some(crate::compose::runs_text(runs)),
+        _ => None,
+    }
+}
+
+/// The issuing organisation's name (ô 2, bold lines).
+fn organisation(composed: &Composed) -> String {
+    let lines: Vec<String> = composed
+        .blocks
+        .iter()
+        .filter(|b| b.role == Role::IssuerName)
+        .filter_map(text_of)
+        .collect();
+    lines.join(" ")
+}
+
+/// The seal's ring: the parent body and the organisation, separated by stars.
+fn seal_ring(composed: &Composed) -> String {
+    let parent: Vec<String> = composed
+        .blocks
+        .iter()
+        .filter(|b| b.role == Role::ParentName)
+        .filter_map(text_of)
+        .collect();
+    let name = organisation(composed);
+    if parent.is_empty() {
+        format!("{name} *")
+    } else {
+        format!("{} * {name} *", parent.join(" "))
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The local stand-in for the outgoing register: the last number per organisation and year.
+struct Register {
+    path: PathBuf,
+    last: BTreeMap<String, u32>,
+}
+
+impl Register {
+    fn open(path: &Path) -> Result<Register, String> {
+        let last = match std::fs::read(path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            Err(_) => BTreeMap::new(),
+        };
+        Ok(Register {
+            path: path.to_owned(),
+            last,
+        })
+    }
+
+    /// The next number of `organisation` in `year` (numbers restart each year).
+    fn next(&mut self, organisation: &str, year: i32) -> u32 {
+        let counter = self
+            .last
+            .entry(format!("{organisation}/{year}"))
+            .or_insert(0);
+        *counter += 1;
+        *counter
+    }
+
+    fn save(&self) -> Result<(), String> {
+        let json = serde_json::to_vec_pretty(&self.last).map_err(|e| e.to_string())?;
+        write(&self.path, &json)
+    }
+}
