@@ -58,14 +58,20 @@ async fn cli_audit_verify() {
     let intact = verify();
     let stdout = String::from_utf8_lossy(&intact.stdout);
     assert!(intact.status.success(), "{stdout}");
-    assert!(stdout.contains("nguyên vẹn: 6 mục, đầu chuỗi seq 6"), "{stdout}");
+    assert!(
+        stdout.contains("nguyên vẹn: 6 mục, đầu chuỗi seq 6"),
+        "{stdout}"
+    );
 
     let broken = tamper(&register, &url, &TAMPER_CASES[0]).await;
     assert_broken(&broken, 3, "content");
     let output = verify();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("mắt xích 3 hỏng: nội dung đã bị sửa"), "{stdout}");
+    assert!(
+        stdout.contains("mắt xích 3 hỏng: nội dung đã bị sửa"),
+        "{stdout}"
+    );
     assert!(stdout.contains("2 mục đầu nguyên vẹn"), "{stdout}");
 
     let list = Command::new(env!("CARGO_BIN_EXE_vanban"))

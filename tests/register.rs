@@ -24,7 +24,10 @@ async fn open(url: &str) -> Register {
 
 fn vanban(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vanban"));
-    command.args(args).env_remove("VANBAN_DB").env_remove("VANBAN_DATA");
+    command
+        .args(args)
+        .env_remove("VANBAN_DB")
+        .env_remove("VANBAN_DATA");
     command
 }
 
@@ -87,12 +90,18 @@ fn migrations_apply_once_and_detect_changes() {
     run(async {
         open(&url).await.close().await;
         open(&url).await.close().await;
-        raw(&url, &["UPDATE schema_migrations SET sha256 = 'x' WHERE version = 1"])
-            .await
-            .unwrap();
+        raw(
+            &url,
+            &["UPDATE schema_migrations SET sha256 = 'x' WHERE version = 1"],
+        )
+        .await
+        .unwrap();
         let changed = Register::open(&url).await;
         assert!(
-            matches!(changed, Err(RegisterError::MigrationChanged { version: 1, .. })),
+            matches!(
+                changed,
+                Err(RegisterError::MigrationChanged { version: 1, .. })
+            ),
             "{changed:?}"
         );
         raw(
@@ -130,30 +139,53 @@ fn two_hundred_processes_get_two_hundred_consecutive_numbers() {
     let data_arg = data.to_str().expect("utf-8 path");
     let children: Vec<_> = (0..200)
         .map(|_| {
-            vanban(&["register", "next", "--org", "CĐN", "--book", "chung", "--year", "2025"])
-                .args(["--data", data_arg, "--actor", "script"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn vanban")
+            vanban(&[
+                "register", "next", "--org", "CĐN", "--book", "chung", "--year", "2025",
+            ])
+            .args(["--data", data_arg, "--actor", "script"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn vanban")
         })
         .collect();
     let mut printed = Vec::new();
     for child in children {
         let output = child.wait_with_output().expect("wait");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
-        printed.push(String::from_utf8(output.stdout).expect("utf-8").trim().to_owned());
+        assert!(
+            output.status.success(),
+            "exit {:?}: {stderr}",
+            output.status
+        );
+        printed.push(
+            String::from_utf8(output.stdout)
+                .expect("utf-8")
+                .trim()
+                .to_owned(),
+        );
     }
-    let mut numbers: Vec<u32> = printed.iter().map(|text| text.parse().expect(text)).collect();
+    let mut numbers: Vec<u32> = printed
+        .iter()
+        .map(|text| text.parse().expect(text))
+        .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=200).collect::<Vec<u32>>());
     for word in ["01", "09", "10", "200"] {
-        assert!(printed.iter().any(|text| text == word), "{word} printed as such");
+        assert!(
+            printed.iter().any(|text| text == word),
+            "{word} printed as such"
+        );
     }
-    let verify = vanban(&["audit", "verify", "--data", data_arg]).output().expect("run");
+    let verify = vanban(&["audit", "verify", "--data", data_arg])
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&verify.stdout);
-    assert!(verify.status.success(), "{stdout}{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(
+        verify.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
     assert!(stdout.contains("nguyên vẹn: 200 mục"), "{stdout}");
     assert!(data.join("vanban.db").is_file());
 }
@@ -163,45 +195,82 @@ fn cli_next_void_list_csv() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().to_str().expect("utf-8");
     let next = |book: &str| {
-        let output = vanban(&["register", "next", "--org", "TLĐ", "--book", book, "--year", "2026"])
-            .env("VANBAN_DATA", data)
-            .output()
-            .expect("run");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let output = vanban(&[
+            "register", "next", "--org", "TLĐ", "--book", book, "--year", "2026",
+        ])
+        .env("VANBAN_DATA", data)
+        .output()
+        .expect("run");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8(output.stdout).expect("utf-8")
     };
     assert_eq!(next("QĐ"), "01\n");
     assert_eq!(next("QĐ"), "02\n");
     assert_eq!(next("mật"), "01\n");
-    let void = vanban(&["register", "void", "--org", "TLĐ", "--book", "QĐ", "--year", "2026"])
-        .args(["--number", "1", "--reason", "Văn bản không được ký, hủy số", "--data", data])
-        .output()
-        .expect("run");
-    assert!(void.status.success(), "{}", String::from_utf8_lossy(&void.stderr));
+    let void = vanban(&[
+        "register", "void", "--org", "TLĐ", "--book", "QĐ", "--year", "2026",
+    ])
+    .args([
+        "--number",
+        "1",
+        "--reason",
+        "Văn bản không được ký, hủy số",
+        "--data",
+        data,
+    ])
+    .output()
+    .expect("run");
+    assert!(
+        void.status.success(),
+        "{}",
+        String::from_utf8_lossy(&void.stderr)
+    );
     assert_eq!(next("QĐ"), "03\n");
-    let again = vanban(&["register", "void", "--org", "TLĐ", "--book", "QĐ", "--year", "2026"])
-        .args(["--number", "1", "--reason", "lần nữa", "--data", data])
-        .output()
-        .expect("run");
+    let again = vanban(&[
+        "register", "void", "--org", "TLĐ", "--book", "QĐ", "--year", "2026",
+    ])
+    .args(["--number", "1", "--reason", "lần nữa", "--data", data])
+    .output()
+    .expect("run");
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("đã hủy"));
 
-    let list = vanban(&["register", "list", "--org", "TLĐ", "--year", "2026", "--csv", "--data", data])
-        .output()
-        .expect("run");
+    let list = vanban(&[
+        "register", "list", "--org", "TLĐ", "--year", "2026", "--csv", "--data", data,
+    ])
+    .output()
+    .expect("run");
     assert!(list.status.success());
     let csv = String::from_utf8(list.stdout).expect("utf-8");
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert!(lines[0].starts_with("\u{feff}\"Số, ký hiệu văn bản\",Ngày tháng văn bản,"));
-    assert_eq!(lines[1], "01/,,,,,,,,,\"Hủy số: Văn bản không được ký, hủy số\",,,QĐ,đã hủy");
-    assert_eq!(lines[2], "02/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,QĐ,đã lấy số");
-    assert_eq!(lines[3], "03/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,QĐ,đã lấy số");
-    assert_eq!(lines[4], "01/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,mật,đã lấy số");
+    assert_eq!(
+        lines[1],
+        "01/,,,,,,,,,\"Hủy số: Văn bản không được ký, hủy số\",,,QĐ,đã hủy"
+    );
+    assert_eq!(
+        lines[2],
+        "02/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,QĐ,đã lấy số"
+    );
+    assert_eq!(
+        lines[3],
+        "03/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,QĐ,đã lấy số"
+    );
+    assert_eq!(
+        lines[4],
+        "01/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,mật,đã lấy số"
+    );
 
-    let bad = vanban(&["register", "next", "--org", "TLĐ", "--book", "QĐ", "--year", "20265"])
-        .args(["--data", data])
-        .output()
-        .expect("run");
+    let bad = vanban(&[
+        "register", "next", "--org", "TLĐ", "--book", "QĐ", "--year", "20265",
+    ])
+    .args(["--data", data])
+    .output()
+    .expect("run");
     assert_eq!(bad.status.code(), Some(1));
     let unreadable = vanban(&["register", "next", "--org", "A", "--book", "B"])
         .args(["--db", "mysql://x/y"])

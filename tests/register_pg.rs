@@ -55,7 +55,11 @@ async fn fresh_database(base: &str) -> String {
 async fn drop_database(base: &str, url: &str) {
     let name = url.rsplit('/').next().unwrap_or_default();
     let name = name.split('?').next().unwrap_or_default();
-    let _ = raw(base, &[format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()]).await;
+    let _ = raw(
+        base,
+        &[format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()],
+    )
+    .await;
 }
 
 async fn open(url: &str) -> Register {
@@ -112,7 +116,9 @@ fn pg_two_instances_never_share_a_number() {
         let url = fresh_database(&base).await;
         let options = OpenOptions::new(url.clone()).max_connections(8);
         let first = Register::open_with(&options).await.expect("first instance");
-        let second = Register::open_with(&options).await.expect("second instance");
+        let second = Register::open_with(&options)
+            .await
+            .expect("second instance");
         concurrent_pools(&[first.clone(), second.clone()], 32, 15).await;
         assert_eq!(chain_verifies(&first).await, 480);
         first.close().await;
@@ -131,7 +137,9 @@ fn pg_concurrent_processes_get_consecutive_numbers() {
         let children: Vec<_> = (0..40)
             .map(|_| {
                 Command::new(env!("CARGO_BIN_EXE_vanban"))
-                    .args(["register", "next", "--org", "CĐN", "--book", "QĐ", "--year", "2025"])
+                    .args([
+                        "register", "next", "--org", "CĐN", "--book", "QĐ", "--year", "2025",
+                    ])
                     .args(["--db", &url])
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped())

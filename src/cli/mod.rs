@@ -10,8 +10,6 @@ use clap::{Parser, Subcommand};
 
 /// `vanban audit`: check and list the audit log.
 pub mod audit;
-/// `vanban register`: numbering, registers, benchmark.
-pub mod register;
 /// `vanban bench`: timing of the pipeline stages.
 pub mod bench;
 /// `vanban check`: the format lints.
@@ -22,6 +20,8 @@ pub mod demo;
 pub mod load;
 /// `vanban pki`: the development PKI.
 pub mod pki;
+/// `vanban register`: numbering, registers, benchmark.
+pub mod register;
 /// `vanban render`.
 pub mod render;
 /// `vanban sign`: PAdES signatures (leader, organisation, attachments, copies, external).

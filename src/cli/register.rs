@@ -173,7 +173,10 @@ pub fn data_dir(arg: Option<&Path>) -> PathBuf {
 
 /// Run a register future on a small runtime and turn its outcome into an exit code.
 pub fn block_on(future: impl Future<Output = Result<(), RegisterError>>) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("lỗi: không khởi tạo được tokio: {error}");
@@ -299,7 +302,14 @@ async fn void(args: VoidArgs) -> Result<(), RegisterError> {
     };
     let actor = actor(args.actor.as_deref())?;
     let register = open(&args.db).await?;
-    numbering::void(&register, &key, &args.reason, &actor, OffsetDateTime::now_utc()).await?;
+    numbering::void(
+        &register,
+        &key,
+        &args.reason,
+        &actor,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     println!("đã hủy số {key}");
     register.close().await;
     Ok(())
@@ -371,7 +381,11 @@ async fn bench_run(args: &BenchArgs, scratch: &Path) -> Result<BenchReport, Regi
     }
     first.close().await;
     let now = OffsetDateTime::now_utc();
-    let org = Org::new(&format!("BENCH-{}-{}", std::process::id(), now.unix_timestamp()))?;
+    let org = Org::new(&format!(
+        "BENCH-{}-{}",
+        std::process::id(),
+        now.unix_timestamp()
+    ))?;
     let template = Arc::new(ReserveRequest {
         org: org.clone(),
         book: Book::new("chung")?,
@@ -385,7 +399,9 @@ async fn bench_run(args: &BenchArgs, scratch: &Path) -> Result<BenchReport, Regi
     for client in 0..clients {
         let register = registers[(client % instances) as usize].clone();
         let request = Arc::clone(&template);
-        tasks.push(tokio::spawn(async move { client_loop(register, request, deadline).await }));
+        tasks.push(tokio::spawn(async move {
+            client_loop(register, request, deadline).await
+        }));
     }
     let mut taken = Vec::new();
     let mut errors = 0;
@@ -399,7 +415,9 @@ async fn bench_run(args: &BenchArgs, scratch: &Path) -> Result<BenchReport, Regi
         }
     }
     let elapsed = started.elapsed();
-    let recorded = numbering::numbers(&registers[0], &org, template.year).await?.len();
+    let recorded = numbering::numbers(&registers[0], &org, template.year)
+        .await?
+        .len();
     let chain = audit::verify(&registers[0]).await?;
     for register in &registers {
         register.close().await;
@@ -464,7 +482,11 @@ fn print_report(report: &BenchReport) {
         report.recorded,
         report.errors,
         report.chain_entries,
-        if report.chain_ok { "verified" } else { "BROKEN" }
+        if report.chain_ok {
+            "verified"
+        } else {
+            "BROKEN"
+        }
     );
 }
 

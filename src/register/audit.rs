@@ -226,7 +226,10 @@ impl fmt::Display for BrokenLink {
                 "prev_hash {stored} không khớp hash của dòng trước {expected}"
             ),
             LinkProblem::SeqMissing { found: Some(found) } => {
-                write!(f, "thiếu dòng (dòng kế tiếp có seq {found}): có dòng bị xóa")
+                write!(
+                    f,
+                    "thiếu dòng (dòng kế tiếp có seq {found}): có dòng bị xóa"
+                )
             }
             LinkProblem::SeqMissing { found: None } => write!(f, "thiếu dòng"),
         }
@@ -248,14 +251,16 @@ pub async fn append(tx: &mut WriteTx, entry: &AuditEntry) -> Result<AuditRecord,
             problem: format!("dài {} byte, tối đa {MAX_DETAILS_BYTES}", details.len()),
         });
     }
-    let head = sqlx::query(
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-    )
-    .fetch_one(tx.conn())
-    .await
-    .map_err(tx.error("khóa đầu nhật ký"))?;
-    let seq: i64 = head.try_get(0).map_err(RegisterError::db("đọc đầu nhật ký"))?;
-    let prev_hash: String = head.try_get(1).map_err(RegisterError::db("đọc đầu nhật ký"))?;
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(tx.conn())
+        .await
+        .map_err(tx.error("khóa đầu nhật ký"))?;
+    let seq: i64 = head
+        .try_get(0)
+        .map_err(RegisterError::db("đọc đầu nhật ký"))?;
+    let prev_hash: String = head
+        .try_get(1)
+        .map_err(RegisterError::db("đọc đầu nhật ký"))?;
     let mut record = AuditRecord {
         seq,
         at: timestamp(entry.at),
@@ -317,8 +322,12 @@ pub async fn verify(register: &Register) -> Result<ChainReport, RegisterError> {
         .fetch_one(register.reader())
         .await
         .map_err(RegisterError::db("đọc đầu nhật ký"))?;
-    let head_seq: i64 = head.try_get(0).map_err(RegisterError::db("đọc đầu nhật ký"))?;
-    let head_hash: String = head.try_get(1).map_err(RegisterError::db("đọc đầu nhật ký"))?;
+    let head_seq: i64 = head
+        .try_get(0)
+        .map_err(RegisterError::db("đọc đầu nhật ký"))?;
+    let head_hash: String = head
+        .try_get(1)
+        .map_err(RegisterError::db("đọc đầu nhật ký"))?;
     let mut walk = Walk::new();
     loop {
         // Rows appended after the head was read are left for the next check: the head and its
@@ -360,7 +369,8 @@ pub fn chain_hash(
 ) -> Sha256 {
     let seq = seq.to_string();
     let fields = [seq.as_str(), at, actor, action, subject, details, prev_hash];
-    let mut encoded = Vec::with_capacity(DOMAIN.len() + fields.iter().map(|f| f.len() + 4).sum::<usize>());
+    let mut encoded =
+        Vec::with_capacity(DOMAIN.len() + fields.iter().map(|f| f.len() + 4).sum::<usize>());
     encoded.extend_from_slice(DOMAIN);
     for field in fields {
         // Every field is bounded far below 4 GiB (MAX_DETAILS_BYTES and the name limits).
@@ -469,10 +479,12 @@ impl Walk {
     /// Check one row against the one before; `Some` at the first broken link.
     fn step(&mut self, record: &AuditRecord) -> Option<BrokenLink> {
         let expected_seq = self.last_seq + 1;
-        let broken = |problem| Some(BrokenLink {
-            seq: expected_seq,
-            problem,
-        });
+        let broken = |problem| {
+            Some(BrokenLink {
+                seq: expected_seq,
+                problem,
+            })
+        };
         if record.seq != expected_seq {
             return broken(LinkProblem::SeqMissing {
                 found: Some(record.seq),

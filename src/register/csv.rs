@@ -29,7 +29,11 @@ pub fn outgoing(numbers: &[NumberRecord], entries: &[OutgoingEntry]) -> String {
     let by_key: HashMap<&NumberKey, &OutgoingEntry> =
         entries.iter().map(|entry| (&entry.key, entry)).collect();
     let mut out = String::from(BOM);
-    let header: Vec<&str> = DECREE_COLUMNS.iter().chain(EXTRA_COLUMNS.iter()).copied().collect();
+    let header: Vec<&str> = DECREE_COLUMNS
+        .iter()
+        .chain(EXTRA_COLUMNS.iter())
+        .copied()
+        .collect();
     push_row(&mut out, &header);
     for record in numbers {
         let row = match by_key.get(&record.key) {

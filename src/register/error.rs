@@ -79,7 +79,9 @@ pub enum RegisterError {
         year: i64,
     },
     /// The database URL is not `sqlite:…` or `postgres://…`.
-    #[error("địa chỉ cơ sở dữ liệu không được hỗ trợ: {url} (dùng sqlite:///đường/dẫn.db hoặc postgres://…)")]
+    #[error(
+        "địa chỉ cơ sở dữ liệu không được hỗ trợ: {url} (dùng sqlite:///đường/dẫn.db hoặc postgres://…)"
+    )]
     UnsupportedUrl {
         /// The URL, with any password replaced by `***`.
         url: String,
@@ -101,7 +103,9 @@ pub enum RegisterError {
         known: i64,
     },
     /// A migration already applied differs from the one this binary carries.
-    #[error("migration {version} ({name}) đã áp dụng khác với bản trong chương trình (SHA-256 {applied} ≠ {embedded})")]
+    #[error(
+        "migration {version} ({name}) đã áp dụng khác với bản trong chương trình (SHA-256 {applied} ≠ {embedded})"
+    )]
     MigrationChanged {
         /// The migration version.
         version: i64,

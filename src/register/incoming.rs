@@ -6,7 +6,10 @@ use sqlx::Row;
 use time::{Date, OffsetDateTime};
 
 use super::audit::{self, AuditAction, AuditEntry};
-use super::key::{Actor, Book, Direction, MAX_NAME_CHARS, MAX_TEXT_CHARS, NumberKey, Org, Sha256, Year, checked_text};
+use super::key::{
+    Actor, Book, Direction, MAX_NAME_CHARS, MAX_TEXT_CHARS, NumberKey, Org, Sha256, Year,
+    checked_text,
+};
 use super::numbering::next_in;
 use super::store::Register;
 use super::{RegisterError, date_text, parse_date, timestamp};
@@ -76,7 +79,14 @@ pub async fn receive(
     }
     let year = Year::of(receipt.received_on)?;
     let mut tx = register.begin_write().await?;
-    let number = next_in(&mut tx, Direction::Incoming, &receipt.org, &receipt.book, year).await?;
+    let number = next_in(
+        &mut tx,
+        Direction::Incoming,
+        &receipt.org,
+        &receipt.book,
+        year,
+    )
+    .await?;
     let key = NumberKey {
         org: receipt.org.clone(),
         book: receipt.book.clone(),
@@ -120,7 +130,11 @@ pub async fn receive(
 }
 
 /// The incoming register of an organisation for a year, by book and number.
-pub async fn entries(register: &Register, org: &Org, year: Year) -> Result<Vec<IncomingEntry>, RegisterError> {
+pub async fn entries(
+    register: &Register,
+    org: &Org,
+    year: Year,
+) -> Result<Vec<IncomingEntry>, RegisterError> {
     let rows = sqlx::query(
         "SELECT book, number, received_on, sender, number_symbol, document_date, summary, \
          verdict, file_sha256, recorded_by FROM incoming_entry WHERE org = $1 AND year = $2 \
@@ -134,18 +148,30 @@ pub async fn entries(register: &Register, org: &Org, year: Year) -> Result<Vec<I
     rows.iter().map(|row| entry_of(row, org, year)).collect()
 }
 
-async fn find_by_digest(register: &Register, org: &Org, sha256: Sha256) -> Result<Option<NumberKey>, RegisterError> {
-    let row = sqlx::query("SELECT book, year, number FROM incoming_entry WHERE org = $1 AND file_sha256 = $2")
-        .bind(org.as_str())
-        .bind(sha256.hex())
-        .fetch_optional(register.reader())
-        .await
-        .map_err(RegisterError::db("tìm văn bản đến"))?;
+async fn find_by_digest(
+    register: &Register,
+    org: &Org,
+    sha256: Sha256,
+) -> Result<Option<NumberKey>, RegisterError> {
+    let row = sqlx::query(
+        "SELECT book, year, number FROM incoming_entry WHERE org = $1 AND file_sha256 = $2",
+    )
+    .bind(org.as_str())
+    .bind(sha256.hex())
+    .fetch_optional(register.reader())
+    .await
+    .map_err(RegisterError::db("tìm văn bản đến"))?;
     let Some(row) = row else {
         return Ok(None);
     };
     let read = RegisterError::db("tìm văn bản đến");
-    let fields = (|| Ok::<_, sqlx::Error>((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?, row.try_get::<i64, _>(2)?)))();
+    let fields = (|| {
+        Ok::<_, sqlx::Error>((
+            row.try_get::<String, _>(0)?,
+            row.try_get::<i64, _>(1)?,
+            row.try_get::<i64, _>(2)?,
+        ))
+    })();
     let (book, year, number) = fields.map_err(read)?;
     Ok(Some(NumberKey {
         org: org.clone(),
@@ -199,7 +225,11 @@ async fn insert(
     .map(|_| ())
 }
 
-fn entry_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<IncomingEntry, RegisterError> {
+fn entry_of(
+    row: &sqlx::any::AnyRow,
+    org: &Org,
+    year: Year,
+) -> Result<IncomingEntry, RegisterError> {
     let corrupt = |problem: String| RegisterError::Corrupt {
         table: "incoming_entry",
         problem,
@@ -214,8 +244,13 @@ fn entry_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<IncomingEn
             [text(6)?, text(7)?, text(8)?, text(9)?],
         ))
     })();
-    let (book, number, [received, sender, number_symbol], document_date, [summary, verdict, sha, by]) =
-        read.map_err(RegisterError::db("đọc sổ văn bản đến"))?;
+    let (
+        book,
+        number,
+        [received, sender, number_symbol],
+        document_date,
+        [summary, verdict, sha, by],
+    ) = read.map_err(RegisterError::db("đọc sổ văn bản đến"))?;
     let date = |text: &str| parse_date(text).ok_or_else(|| corrupt(format!("ngày {text:?}")));
     let book = Book::new(&book).map_err(|error| corrupt(error.to_string()))?;
     Ok(IncomingEntry {
@@ -234,7 +269,8 @@ fn entry_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<IncomingEn
             document_date: document_date.as_deref().map(date).transpose()?,
             summary,
             verdict,
-            file_sha256: Sha256::from_hex("file_sha256", &sha).map_err(|error| corrupt(error.to_string()))?,
+            file_sha256: Sha256::from_hex("file_sha256", &sha)
+                .map_err(|error| corrupt(error.to_string()))?,
         },
         recorded_by: by,
     })

@@ -145,7 +145,14 @@ impl NumberKey {
 
 impl fmt::Display for NumberKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}/{}", self.org, self.book, self.year, self.word())
+        write!(
+            f,
+            "{}/{}/{}/{}",
+            self.org,
+            self.book,
+            self.year,
+            self.word()
+        )
     }
 }
 

@@ -11,9 +11,9 @@
 
 use sqlx::{Executor, Row};
 
+use super::RegisterError;
 use super::key::Sha256;
 use super::store::{Backend, WriteTx};
-use super::RegisterError;
 
 /// One schema version.
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +86,10 @@ pub(crate) async fn run(tx: &mut WriteTx) -> Result<(), RegisterError> {
     for migration in MIGRATIONS {
         let text = migration.text(backend);
         let embedded = Sha256::digest(text.as_bytes()).hex();
-        match applied.iter().find(|(version, _)| *version == migration.version) {
+        match applied
+            .iter()
+            .find(|(version, _)| *version == migration.version)
+        {
             Some((_, recorded)) if *recorded == embedded => {}
             Some((_, recorded)) => {
                 return Err(RegisterError::MigrationChanged {

@@ -24,7 +24,9 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::audit::{self, AuditAction, AuditEntry};
-use super::key::{Actor, Book, Direction, MAX_TEXT_CHARS, NumberKey, NumberState, Org, Year, checked_text};
+use super::key::{
+    Actor, Book, Direction, MAX_TEXT_CHARS, NumberKey, NumberState, Org, Year, checked_text,
+};
 use super::store::{Register, WriteTx};
 use super::{RegisterError, timestamp};
 
@@ -79,7 +81,10 @@ pub struct NumberRecord {
 }
 
 /// Take the next number of `request.book` for `request.year`, record it as reserved and log it.
-pub async fn reserve(register: &Register, request: &ReserveRequest) -> Result<Reserved, RegisterError> {
+pub async fn reserve(
+    register: &Register,
+    request: &ReserveRequest,
+) -> Result<Reserved, RegisterError> {
     let mut tx = register.begin_write().await?;
     let reserved = reserve_in(&mut tx, request).await?;
     tx.commit().await?;
@@ -87,8 +92,18 @@ pub async fn reserve(register: &Register, request: &ReserveRequest) -> Result<Re
 }
 
 /// [`reserve`] inside the caller's transaction (to combine with other writes).
-pub async fn reserve_in(tx: &mut WriteTx, request: &ReserveRequest) -> Result<Reserved, RegisterError> {
-    let number = next_in(tx, Direction::Outgoing, &request.org, &request.book, request.year).await?;
+pub async fn reserve_in(
+    tx: &mut WriteTx,
+    request: &ReserveRequest,
+) -> Result<Reserved, RegisterError> {
+    let number = next_in(
+        tx,
+        Direction::Outgoing,
+        &request.org,
+        &request.book,
+        request.year,
+    )
+    .await?;
     let key = NumberKey {
         org: request.org.clone(),
         book: request.book.clone(),
@@ -170,7 +185,11 @@ pub async fn void(
 }
 
 /// Every outgoing number of an organisation in a year, all books and states, by book and number.
-pub async fn numbers(register: &Register, org: &Org, year: Year) -> Result<Vec<NumberRecord>, RegisterError> {
+pub async fn numbers(
+    register: &Register,
+    org: &Org,
+    year: Year,
+) -> Result<Vec<NumberRecord>, RegisterError> {
     let rows = sqlx::query(
         "SELECT book, number, state, reserved_at, reserved_by, void_reason, voided_at, voided_by \
          FROM register_number WHERE org = $1 AND year = $2 ORDER BY book, number",
@@ -184,7 +203,10 @@ pub async fn numbers(register: &Register, org: &Org, year: Year) -> Result<Vec<N
 }
 
 /// The state of one number, if it exists.
-pub async fn state_of(register: &Register, key: &NumberKey) -> Result<Option<NumberState>, RegisterError> {
+pub async fn state_of(
+    register: &Register,
+    key: &NumberKey,
+) -> Result<Option<NumberState>, RegisterError> {
     let row = sqlx::query(
         "SELECT state FROM register_number WHERE org = $1 AND book = $2 AND year = $3 AND number = $4",
     )
@@ -222,7 +244,11 @@ pub(crate) async fn next_in(
 }
 
 /// The error for a number that is missing or not reserved.
-pub(crate) async fn not_reserved(tx: &mut WriteTx, key: &NumberKey, operation: &'static str) -> RegisterError {
+pub(crate) async fn not_reserved(
+    tx: &mut WriteTx,
+    key: &NumberKey,
+    operation: &'static str,
+) -> RegisterError {
     let row = sqlx::query(
         "SELECT state FROM register_number WHERE org = $1 AND book = $2 AND year = $3 AND number = $4",
     )
@@ -259,7 +285,11 @@ pub(crate) fn key_details(key: &NumberKey) -> serde_json::Value {
     })
 }
 
-fn number_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<NumberRecord, RegisterError> {
+fn number_of(
+    row: &sqlx::any::AnyRow,
+    org: &Org,
+    year: Year,
+) -> Result<NumberRecord, RegisterError> {
     let read = RegisterError::db("đọc sổ");
     let book: String = row.try_get(0).map_err(RegisterError::db("đọc sổ"))?;
     let number: i64 = row.try_get(1).map_err(RegisterError::db("đọc sổ"))?;
@@ -295,7 +325,9 @@ fn number_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<NumberRec
 }
 
 fn state_column(row: &sqlx::any::AnyRow, index: usize) -> Result<NumberState, RegisterError> {
-    let code: String = row.try_get(index).map_err(RegisterError::db("đọc trạng thái số"))?;
+    let code: String = row
+        .try_get(index)
+        .map_err(RegisterError::db("đọc trạng thái số"))?;
     NumberState::from_code(&code).ok_or_else(|| RegisterError::Corrupt {
         table: "register_number",
         problem: format!("trạng thái lạ {code:?}"),

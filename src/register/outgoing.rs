@@ -7,7 +7,9 @@ use sqlx::Row;
 use time::{Date, OffsetDateTime};
 
 use super::audit::{self, AuditAction, AuditEntry};
-use super::key::{Actor, Book, MAX_NAME_CHARS, MAX_TEXT_CHARS, NumberKey, Org, Sha256, Year, checked_text};
+use super::key::{
+    Actor, Book, MAX_NAME_CHARS, MAX_TEXT_CHARS, NumberKey, Org, Sha256, Year, checked_text,
+};
 use super::numbering::{key_details, not_reserved};
 use super::store::Register;
 use super::{RegisterError, date_text, parse_date, timestamp};
@@ -117,7 +119,11 @@ pub async fn issue(
 }
 
 /// The outgoing register of an organisation for a year, by book and number.
-pub async fn entries(register: &Register, org: &Org, year: Year) -> Result<Vec<OutgoingEntry>, RegisterError> {
+pub async fn entries(
+    register: &Register,
+    org: &Org,
+    year: Year,
+) -> Result<Vec<OutgoingEntry>, RegisterError> {
     let rows = sqlx::query(
         "SELECT book, number, symbol, document_date, type_and_summary, signer, recipients, \
          archive_holder, copies, delivered_on, receipt, note, file_sha256, document_id \
@@ -149,7 +155,11 @@ fn checked(entry: &OutgoingEntry) -> Result<OutgoingEntry, RegisterError> {
         key: entry.key.clone(),
         symbol: checked_text("symbol", &entry.symbol, MAX_NAME_CHARS)?,
         document_date: entry.document_date,
-        type_and_summary: checked_text("type_and_summary", &entry.type_and_summary, MAX_TEXT_CHARS)?,
+        type_and_summary: checked_text(
+            "type_and_summary",
+            &entry.type_and_summary,
+            MAX_TEXT_CHARS,
+        )?,
         signer: checked_text("signer", &entry.signer, MAX_TEXT_CHARS)?,
         recipients: checked_text("recipients", &entry.recipients, MAX_TEXT_CHARS)?,
         archive_holder: checked_text("archive_holder", &entry.archive_holder, MAX_TEXT_CHARS)?,
@@ -198,7 +208,11 @@ async fn insert(
     .map(|_| ())
 }
 
-fn entry_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<OutgoingEntry, RegisterError> {
+fn entry_of(
+    row: &sqlx::any::AnyRow,
+    org: &Org,
+    year: Year,
+) -> Result<OutgoingEntry, RegisterError> {
     let corrupt = |problem: String| RegisterError::Corrupt {
         table: "outgoing_entry",
         problem,
@@ -215,8 +229,14 @@ fn entry_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<OutgoingEn
             [text(12)?, text(13)?],
         ))
     })();
-    let (book, number, [symbol, date, summary, signer, recipients, holder], copies, [delivered, receipt, note], [sha, id]) =
-        read.map_err(RegisterError::db("đọc sổ văn bản đi"))?;
+    let (
+        book,
+        number,
+        [symbol, date, summary, signer, recipients, holder],
+        copies,
+        [delivered, receipt, note],
+        [sha, id],
+    ) = read.map_err(RegisterError::db("đọc sổ văn bản đi"))?;
     Ok(OutgoingEntry {
         key: NumberKey {
             org: org.clone(),
@@ -237,7 +257,8 @@ fn entry_of(row: &sqlx::any::AnyRow, org: &Org, year: Year) -> Result<OutgoingEn
         },
         receipt,
         note,
-        file_sha256: Sha256::from_hex("file_sha256", &sha).map_err(|error| corrupt(error.to_string()))?,
+        file_sha256: Sha256::from_hex("file_sha256", &sha)
+            .map_err(|error| corrupt(error.to_string()))?,
         document_id: id,
     })
 }

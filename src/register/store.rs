@@ -68,7 +68,9 @@ impl OpenOptions {
             path: data_dir.display().to_string(),
             source,
         })?;
-        Ok(OpenOptions::new(sqlite_url(&data_dir.join(DEFAULT_DB_FILE))?))
+        Ok(OpenOptions::new(sqlite_url(
+            &data_dir.join(DEFAULT_DB_FILE),
+        )?))
     }
 
     /// Pool size: PostgreSQL connections, or SQLite reader connections (the writer is one).
@@ -276,7 +278,9 @@ async fn ensure_wal(pool: &AnyPool, busy_timeout: Duration) -> Result<(), Regist
     let attempts = busy_timeout.as_millis() / WAL_RETRY.as_millis();
     let mut attempt = 0;
     loop {
-        let result = sqlx::query("PRAGMA journal_mode = WAL").fetch_one(pool).await;
+        let result = sqlx::query("PRAGMA journal_mode = WAL")
+            .fetch_one(pool)
+            .await;
         match result {
             Ok(row) => {
                 let mode: String = row.try_get(0).map_err(RegisterError::db("bật WAL"))?;

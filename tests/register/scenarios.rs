@@ -75,12 +75,22 @@ pub async fn year_rollover(register: &Register) {
     assert_eq!(take(register, &org, "chung", eve).await, 1);
     assert_eq!(take(register, &org, "chung", eve).await, 2);
     assert_eq!(take(register, &org, "chung", eve).await, 3);
-    assert_eq!(take(register, &org, "chung", date!(2026 - 01 - 01)).await, 1);
-    assert_eq!(take(register, &org, "chung", date!(2026 - 01 - 01)).await, 2);
+    assert_eq!(
+        take(register, &org, "chung", date!(2026 - 01 - 01)).await,
+        1
+    );
+    assert_eq!(
+        take(register, &org, "chung", date!(2026 - 01 - 01)).await,
+        2
+    );
     // A late entry for the old year continues the old sequence.
     assert_eq!(take(register, &org, "chung", eve).await, 4);
-    let old = numbering::numbers(register, &org, year(2025)).await.unwrap();
-    let new = numbering::numbers(register, &org, year(2026)).await.unwrap();
+    let old = numbering::numbers(register, &org, year(2025))
+        .await
+        .unwrap();
+    let new = numbering::numbers(register, &org, year(2026))
+        .await
+        .unwrap();
     assert_eq!(numbers_of(&old), [1, 2, 3, 4]);
     assert_eq!(numbers_of(&new), [1, 2]);
 }
@@ -97,12 +107,21 @@ pub async fn books_are_separate(register: &Register) {
     assert_eq!(take(register, &other, "QĐ", day).await, 1);
     assert_eq!(take(register, &org, "QĐ", day).await, 3);
     assert_eq!(take(register, &org, "KH", day).await, 2);
-    let listed = numbering::numbers(register, &org, year(2025)).await.unwrap();
+    let listed = numbering::numbers(register, &org, year(2025))
+        .await
+        .unwrap();
     let summary: Vec<(String, u32)> = listed
         .iter()
         .map(|record| (record.key.book.to_string(), record.key.number))
         .collect();
-    let expected = [("KH", 1), ("KH", 2), ("QĐ", 1), ("QĐ", 2), ("QĐ", 3), ("mật", 1)];
+    let expected = [
+        ("KH", 1),
+        ("KH", 2),
+        ("QĐ", 1),
+        ("QĐ", 2),
+        ("QĐ", 3),
+        ("mật", 1),
+    ];
     assert_eq!(
         summary,
         expected.map(|(book, number)| (book.to_owned(), number))
@@ -122,7 +141,9 @@ pub async fn void_keeps_the_number(register: &Register) {
         .await
         .expect("void");
     assert_eq!(take(register, &org, "chung", day).await, 3);
-    let listed = numbering::numbers(register, &org, year(2025)).await.unwrap();
+    let listed = numbering::numbers(register, &org, year(2025))
+        .await
+        .unwrap();
     assert_eq!(numbers_of(&listed), [1, 2, 3]);
     let voided = &listed[1];
     assert_eq!(voided.state, NumberState::Voided);
@@ -132,7 +153,13 @@ pub async fn void_keeps_the_number(register: &Register) {
 
     let again = numbering::void(register, &key, "lần hai", &actor(), at(day)).await;
     assert!(
-        matches!(again, Err(RegisterError::WrongState { state: NumberState::Voided, .. })),
+        matches!(
+            again,
+            Err(RegisterError::WrongState {
+                state: NumberState::Voided,
+                ..
+            })
+        ),
         "{again:?}"
     );
     let issued = outgoing::issue(register, &entry(&key, "KH-CĐN", day), &actor(), at(day)).await;
@@ -140,11 +167,34 @@ pub async fn void_keeps_the_number(register: &Register) {
         matches!(issued, Err(RegisterError::WrongState { .. })),
         "{issued:?}"
     );
-    let unknown = numbering::void(register, &self::key(&org, "chung", 2025, 99), "x", &actor(), at(day)).await;
-    assert!(matches!(unknown, Err(RegisterError::UnknownNumber { .. })), "{unknown:?}");
-    let empty = numbering::void(register, &self::key(&org, "chung", 2025, 3), "   ", &actor(), at(day)).await;
+    let unknown = numbering::void(
+        register,
+        &self::key(&org, "chung", 2025, 99),
+        "x",
+        &actor(),
+        at(day),
+    )
+    .await;
     assert!(
-        matches!(empty, Err(RegisterError::InvalidField { field: "reason", .. })),
+        matches!(unknown, Err(RegisterError::UnknownNumber { .. })),
+        "{unknown:?}"
+    );
+    let empty = numbering::void(
+        register,
+        &self::key(&org, "chung", 2025, 3),
+        "   ",
+        &actor(),
+        at(day),
+    )
+    .await;
+    assert!(
+        matches!(
+            empty,
+            Err(RegisterError::InvalidField {
+                field: "reason",
+                ..
+            })
+        ),
         "{empty:?}"
     );
 }
@@ -162,18 +212,33 @@ pub async fn issue_and_export(register: &Register) {
     outgoing::issue(register, &entry(&key1, "KH-CĐN", day), &actor(), at(day))
         .await
         .expect("issue");
-    let wrong_year = entry(&key(&org, "chung", 2025, 2), "KH-CĐN", date!(2026 - 01 - 02));
+    let wrong_year = entry(
+        &key(&org, "chung", 2025, 2),
+        "KH-CĐN",
+        date!(2026 - 01 - 02),
+    );
     let refused = outgoing::issue(register, &wrong_year, &actor(), at(day)).await;
-    assert!(matches!(refused, Err(RegisterError::YearMismatch { .. })), "{refused:?}");
-    numbering::void(register, &key(&org, "chung", 2025, 3), "Trùng nội dung, hủy", &actor(), at(day))
-        .await
-        .unwrap();
+    assert!(
+        matches!(refused, Err(RegisterError::YearMismatch { .. })),
+        "{refused:?}"
+    );
+    numbering::void(
+        register,
+        &key(&org, "chung", 2025, 3),
+        "Trùng nội dung, hủy",
+        &actor(),
+        at(day),
+    )
+    .await
+    .unwrap();
 
     let entries = outgoing::entries(register, &org, year(2025)).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0], entry(&key1, "KH-CĐN", day));
     assert_eq!(entries[0].number_symbol(), "01/KH-CĐN");
-    let numbers = numbering::numbers(register, &org, year(2025)).await.unwrap();
+    let numbers = numbering::numbers(register, &org, year(2025))
+        .await
+        .unwrap();
     assert_eq!(numbers[0].state, NumberState::Issued);
 
     let text = csv::outgoing(&numbers, &entries);
@@ -193,8 +258,14 @@ pub async fn issue_and_export(register: &Register) {
              Nguyễn Văn Đức,Như trên; Lưu: VT,Văn phòng (bản lưu),3,,,,{sha},VB-{org}-1,chung,đã ban hành"
         )
     );
-    assert_eq!(lines[2], "02/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,chung,đã lấy số");
-    assert_eq!(lines[3], "03/,,,,,,,,,\"Hủy số: Trùng nội dung, hủy\",,,chung,đã hủy");
+    assert_eq!(
+        lines[2],
+        "02/,,,,,,,,,\"Đã lấy số, chưa ban hành\",,,chung,đã lấy số"
+    );
+    assert_eq!(
+        lines[3],
+        "03/,,,,,,,,,\"Hủy số: Trùng nội dung, hủy\",,,chung,đã hủy"
+    );
     assert_eq!(lines[4], "", "CRLF after the last row");
 }
 
@@ -213,15 +284,20 @@ pub async fn receive_documents(register: &Register) {
         verdict: "valid".to_owned(),
         file_sha256: Sha256::digest(digest),
     };
-    let first = incoming::receive(register, &receipt(b"a", day), &actor(), at(day)).await.unwrap();
-    let second = incoming::receive(register, &receipt(b"b", day), &actor(), at(day)).await.unwrap();
+    let first = incoming::receive(register, &receipt(b"a", day), &actor(), at(day))
+        .await
+        .unwrap();
+    let second = incoming::receive(register, &receipt(b"b", day), &actor(), at(day))
+        .await
+        .unwrap();
     let next_year = date!(2026 - 01 - 02);
     let third = incoming::receive(register, &receipt(b"c", next_year), &actor(), at(next_year))
         .await
         .unwrap();
     assert_eq!((first.key.number, second.key.number), (1, 2));
     assert_eq!((third.key.year.value(), third.key.number), (2026, 1));
-    let again = incoming::receive(register, &receipt(b"a", next_year), &actor(), at(next_year)).await;
+    let again =
+        incoming::receive(register, &receipt(b"a", next_year), &actor(), at(next_year)).await;
     match again {
         Err(RegisterError::AlreadyReceived { received, .. }) => assert_eq!(received, first.key),
         other => panic!("expected AlreadyReceived, got {other:?}"),
@@ -237,7 +313,10 @@ pub async fn receive_documents(register: &Register) {
         ),
         "{text}"
     );
-    assert!(text.contains("01,31/12/2025,Công đoàn ngành Giáo dục,36/KH-CĐN,30/12/2025,"), "{text}");
+    assert!(
+        text.contains("01,31/12/2025,Công đoàn ngành Giáo dục,36/KH-CĐN,30/12/2025,"),
+        "{text}"
+    );
 }
 
 /// Property: within one org/book/year, numbers strictly increase and never skip, whatever the
@@ -246,7 +325,11 @@ pub async fn receive_documents(register: &Register) {
 pub async fn numbers_strictly_increase(register: &Register, seed: u64, steps: usize) {
     let orgs = [unique_org("P"), unique_org("Q")];
     let books = ["chung", "QĐ", "mật"];
-    let days = [date!(2024 - 12 - 31), date!(2025 - 01 - 01), date!(2025 - 07 - 15)];
+    let days = [
+        date!(2024 - 12 - 31),
+        date!(2025 - 01 - 01),
+        date!(2025 - 07 - 15),
+    ];
     let mut model = std::collections::HashMap::new();
     let mut state = seed.max(1);
     for _ in 0..steps {
@@ -257,8 +340,14 @@ pub async fn numbers_strictly_increase(register: &Register, seed: u64, steps: us
         let book_name = books[(state / 2 % 3) as usize];
         let day = days[(state / 6 % 3) as usize];
         let number = take(register, org, book_name, day).await;
-        let last = model.entry((org.clone(), book_name, day.year())).or_insert(0u32);
-        assert!(number > *last, "{org}/{book_name}/{}: {number} after {last}", day.year());
+        let last = model
+            .entry((org.clone(), book_name, day.year()))
+            .or_insert(0u32);
+        assert!(
+            number > *last,
+            "{org}/{book_name}/{}: {number} after {last}",
+            day.year()
+        );
         assert_eq!(number, *last + 1, "no gap");
         *last = number;
     }
@@ -283,13 +372,18 @@ pub async fn concurrent_pools(registers: &[Register], clients: usize, each: usiz
     let mut all = Vec::new();
     for task in tasks {
         let taken = task.await.expect("task");
-        assert!(taken.windows(2).all(|pair| pair[0] < pair[1]), "one client's numbers increase");
+        assert!(
+            taken.windows(2).all(|pair| pair[0] < pair[1]),
+            "one client's numbers increase"
+        );
         all.extend(taken);
     }
     all.sort_unstable();
     let expected: Vec<u32> = (1..=(clients * each) as u32).collect();
     assert_eq!(all, expected);
-    let listed = numbering::numbers(&registers[0], &org, year(2025)).await.unwrap();
+    let listed = numbering::numbers(&registers[0], &org, year(2025))
+        .await
+        .unwrap();
     assert_eq!(numbers_of(&listed), expected);
     org
 }
@@ -307,9 +401,15 @@ pub async fn six_entries(register: &Register) {
     let day = date!(2025 - 04 - 01);
     assert_eq!(take(register, &org, "chung", day).await, 1);
     assert_eq!(take(register, &org, "chung", day).await, 2);
-    numbering::void(register, &key(&org, "chung", 2025, 2), "Sai trích yếu", &actor(), at(day))
-        .await
-        .unwrap();
+    numbering::void(
+        register,
+        &key(&org, "chung", 2025, 2),
+        "Sai trích yếu",
+        &actor(),
+        at(day),
+    )
+    .await
+    .unwrap();
     let login = AuditEntry {
         at: datetime!(2025-04-01 09:00:00 +07:00),
         actor: "lãnh đạo Trần Văn Đông".to_owned(),
@@ -318,9 +418,14 @@ pub async fn six_entries(register: &Register) {
         details: serde_json::json!({"ip": "127.0.0.1"}),
     };
     audit::append_alone(register, &login).await.unwrap();
-    outgoing::issue(register, &entry(&key(&org, "chung", 2025, 1), "QĐ-CĐN", day), &actor(), at(day))
-        .await
-        .unwrap();
+    outgoing::issue(
+        register,
+        &entry(&key(&org, "chung", 2025, 1), "QĐ-CĐN", day),
+        &actor(),
+        at(day),
+    )
+    .await
+    .unwrap();
     let denied = AuditEntry {
         at: datetime!(2025-04-01 09:05:00 +07:00),
         actor: "chuyên viên Lê Thị Hữu".to_owned(),
@@ -392,7 +497,9 @@ pub struct TamperCase {
 pub const TAMPER_CASES: &[TamperCase] = &[
     TamperCase {
         name: "update a detail",
-        statements: &["UPDATE audit_log SET details = '{\"book\":\"chung\",\"number\":99}' WHERE seq = 3"],
+        statements: &[
+            "UPDATE audit_log SET details = '{\"book\":\"chung\",\"number\":99}' WHERE seq = 3",
+        ],
         rehash: None,
         seq: 3,
         kind: "content",
@@ -433,15 +540,26 @@ pub const TAMPER_CASES: &[TamperCase] = &[
 
 /// Apply one tamper case to the register at `url` (guards dropped first) and return the report.
 pub async fn tamper(register: &Register, url: &str, case: &TamperCase) -> Option<BrokenLink> {
-    raw(url, drop_guards(register.backend())).await.expect("drop guards");
+    raw(url, drop_guards(register.backend()))
+        .await
+        .expect("drop guards");
     raw(url, case.statements).await.expect("tamper");
     if let Some(seq) = case.rehash {
         let rows = audit::entries(register, seq - 1, 1).await.unwrap();
         let row = &rows[0];
         let hash = audit::chain_hash(
-            row.seq, &row.at, &row.actor, &row.action, &row.subject, &row.details, &row.prev_hash,
+            row.seq,
+            &row.at,
+            &row.actor,
+            &row.action,
+            &row.subject,
+            &row.details,
+            &row.prev_hash,
         );
-        let statement = format!("UPDATE audit_log SET hash = '{}' WHERE seq = {seq}", hash.hex());
+        let statement = format!(
+            "UPDATE audit_log SET hash = '{}' WHERE seq = {seq}",
+            hash.hex()
+        );
         raw(url, &[statement.as_str()]).await.expect("re-hash");
     }
     audit::verify(register).await.expect("verify").broken
