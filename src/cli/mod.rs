@@ -20,7 +20,7 @@ pub mod demo;
 pub mod load;
 /// `vanban pki`: the development PKI.
 pub mod pki;
-/// `vanban register`: numbering, registers, benchmark.
+/// `vanban register` and `vanban bench-register`: numbering, registers, exports, benchmark.
 pub mod register;
 /// `vanban render`.
 pub mod render;
@@ -45,8 +45,10 @@ pub enum Command {
     Pki(pki::PkiArgs),
     /// Print the JSON Schema of the document input format.
     Schema,
-    /// Sổ đăng ký: take the next number, list, void, benchmark.
+    /// Sổ đăng ký: take the next number, list, export (CSV, PDF), void.
     Register(register::RegisterArgs),
+    /// Measure numbering: concurrent clients for N seconds; numbers/s, duplicates, gaps.
+    BenchRegister(register::BenchArgs),
     /// Nhật ký: verify the audit log's hash chain, list entries.
     Audit(audit::AuditArgs),
     /// Check a document against the format rules (exit 0 clean, 1 errors, 2 unreadable).
@@ -95,6 +97,7 @@ fn dispatch(command: Command) -> u8 {
         Command::Pki(args) => pki::run(args),
         Command::Schema => schema(),
         Command::Register(args) => register::run(args),
+        Command::BenchRegister(args) => register::bench(args),
         Command::Audit(args) => audit::run(args),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args),

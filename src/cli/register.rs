@@ -3,11 +3,12 @@
 //! call → printed result and an exit code.
 //!
 //! Where the database is: `--db URL` (or `$VANBAN_DB`), else the SQLite file `vanban.db` in the
-//! data directory: `--data DIR`, else `$VANBAN_DATA`, else `./data` (created when missing).
+//! data directory: `--data DIR`, else `$VANBAN_DATA`, else `./vanban-data` ([`crate::register::DEFAULT_DATA_DIR`], created when missing).
 //!
 //! The shell is the one place that reads the clock: "now" for the audit entry, and the current
 //! year in Vietnam (UTC+7) when `--year` is not given.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,8 +19,8 @@ use time::macros::offset;
 
 use crate::register::numbering::{self, ReserveRequest};
 use crate::register::{
-    Actor, Backend, Book, NumberKey, OpenOptions, Org, Register, RegisterError, Year, audit, csv,
-    incoming, outgoing,
+    Actor, Backend, Book, DEFAULT_DATA_DIR, NumberKey, OpenOptions, Org, Register, RegisterError,
+    Year, audit, csv, incoming, outgoing,
 };
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
@@ -41,8 +42,6 @@ pub enum RegisterCommand {
     List(ListArgs),
     /// Hủy số: void a reserved number with a reason; it stays on the record.
     Void(VoidArgs),
-    /// Measure numbers per second with concurrent clients (not a test).
-    Bench(BenchArgs),
 }
 
 /// Where the register's database is.
@@ -52,7 +51,7 @@ pub struct DbArgs {
     /// [default: $VANBAN_DB, else vanban.db in the data directory]
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
-    /// Data directory holding vanban.db [default: $VANBAN_DATA, else ./data]
+    /// Data directory holding vanban.db [default: $VANBAN_DATA, else ./vanban-data]
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
 }
@@ -72,6 +71,9 @@ pub struct NextArgs {
     /// Who takes the number [default: cli:$USER]
     #[arg(long)]
     pub actor: Option<String>,
+    /// Take this many numbers one after another, printing each as soon as it is committed.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
@@ -123,7 +125,7 @@ pub struct VoidArgs {
     pub db: DbArgs,
 }
 
-/// Arguments of `vanban register bench`.
+/// Arguments of `vanban bench-register`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Database URL [default: a fresh SQLite file in a temporary directory]
@@ -147,7 +149,6 @@ pub fn run(args: RegisterArgs) -> u8 {
         RegisterCommand::Next(args) => block_on(next(args)),
         RegisterCommand::List(args) => block_on(list(args)),
         RegisterCommand::Void(args) => block_on(void(args)),
-        RegisterCommand::Bench(args) => bench(args),
     }
 }
 
@@ -164,11 +165,11 @@ pub fn options(db: &DbArgs) -> Result<OpenOptions, RegisterError> {
     OpenOptions::data_dir(&data_dir(db.data.as_deref()))
 }
 
-/// The data directory: the argument, else `$VANBAN_DATA`, else `./data`.
+/// The data directory: the argument, else `$VANBAN_DATA`, else `./vanban-data`.
 pub fn data_dir(arg: Option<&Path>) -> PathBuf {
     arg.map(Path::to_path_buf)
         .or_else(|| non_empty_env("VANBAN_DATA").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("data"))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
 }
 
 /// Run a register future on a small runtime and turn its outcome into an exit code.
@@ -232,8 +233,21 @@ async fn next(args: NextArgs) -> Result<(), RegisterError> {
         at: now,
     };
     let register = open(&args.db).await?;
-    let reserved = numbering::reserve(&register, &request).await?;
-    println!("{}", reserved.key.word());
+    let mut stdout = std::io::stdout().lock();
+    for _ in 0..args.count {
+        let request = ReserveRequest {
+            at: OffsetDateTime::now_utc(),
+            ..request.clone()
+        };
+        let reserved = numbering::reserve(&register, &request).await?;
+        // Printed and flushed only after the commit: a number on stdout is on record.
+        let printed = writeln!(stdout, "{}", reserved.key.word()).and_then(|()| stdout.flush());
+        if printed.is_err() {
+            // The reader went away (a closed pipe); the numbers taken so far are on record.
+            break;
+        }
+    }
+    drop(stdout);
     register.close().await;
     Ok(())
 }
@@ -331,7 +345,8 @@ struct BenchReport {
     chain_ok: bool,
 }
 
-fn bench(args: BenchArgs) -> u8 {
+/// Run `vanban bench-register`: print numbers/s, duplicates, gaps; exit 1 unless both are 0.
+pub fn bench(args: BenchArgs) -> u8 {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -70,8 +70,8 @@ pub use key::{
     Year,
 };
 pub use store::{
-    Backend, DEFAULT_BUSY_TIMEOUT, DEFAULT_DB_FILE, DEFAULT_MAX_CONNECTIONS, OpenOptions, Register,
-    WriteTx, sqlite_url,
+    Backend, DEFAULT_BUSY_TIMEOUT, DEFAULT_DATA_DIR, DEFAULT_DB_FILE, DEFAULT_MAX_CONNECTIONS,
+    OpenOptions, Register, WriteTx, sqlite_url,
 };
 
 const TIMESTAMP: &[FormatItem<'static>] =

@@ -19,6 +19,10 @@ use super::{RegisterError, migrate};
 /// The file name of the default SQLite database inside the data directory.
 pub const DEFAULT_DB_FILE: &str = "vanban.db";
 
+/// The default data directory of the CLI and the service (`--data DIR`), relative to the
+/// working directory: the register lives in `./vanban-data/vanban.db`.
+pub const DEFAULT_DATA_DIR: &str = "vanban-data";
+
 /// Default SQLite busy timeout: 30 s.
 ///
 /// A number takes about a millisecond of lock time; 30 s lets a few thousand writers from other

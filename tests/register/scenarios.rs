@@ -610,3 +610,93 @@ pub fn entry(key: &NumberKey, symbol: &str, day: Date) -> OutgoingEntry {
 pub fn numbers_of(records: &[numbering::NumberRecord]) -> Vec<u32> {
     records.iter().map(|record| record.key.number).collect()
 }
+
+/// Start `processes` real `vanban register next --count 1000000` processes on one book (2025)
+/// of `org` with `db_args`, read `each` committed numbers from every one, then SIGKILL them all
+/// while they are still numbering. Returns every number they printed (each was printed only
+/// after its commit).
+pub fn hammer_and_kill(db_args: &[&str], org: &str, processes: usize, each: usize) -> Vec<u32> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut children: Vec<_> = (0..processes)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_vanban"))
+                .args([
+                    "register", "next", "--org", org, "--book", "chung", "--year", "2025",
+                ])
+                .args(["--count", "1000000", "--actor", "script"])
+                .args(db_args)
+                .env_remove("VANBAN_DB")
+                .env_remove("VANBAN_DATA")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn vanban")
+        })
+        .collect();
+    let mut printed = Vec::new();
+    let mut readers = Vec::new();
+    for child in &mut children {
+        let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+        for _ in 0..each {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read a number");
+            printed.push(line.trim().parse::<u32>().expect("a number"));
+        }
+        readers.push(reader);
+    }
+    for child in &mut children {
+        assert!(
+            child.try_wait().expect("try_wait").is_none(),
+            "still numbering when killed"
+        );
+        child.kill().expect("SIGKILL");
+    }
+    for (mut child, mut reader) in children.into_iter().zip(readers) {
+        child.wait().expect("wait");
+        // Numbers printed between our last read and the kill were committed too.
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
+        printed.extend(
+            rest.lines()
+                .filter_map(|line| line.trim().parse::<u32>().ok()),
+        );
+    }
+    printed
+}
+
+/// After [`hammer_and_kill`]: every printed number is on record exactly once, the record holds
+/// exactly 01..=N with no gap, and the counter goes on at N+1 after a restart.
+pub async fn nothing_lost_after_kill(register: &Register, org: &Org, printed: &[u32]) -> u32 {
+    let mut sorted = printed.to_vec();
+    sorted.sort_unstable();
+    let before = sorted.len();
+    sorted.dedup();
+    assert_eq!(sorted.len(), before, "a number was printed twice");
+    let records = numbering::numbers(register, org, year(2025)).await.unwrap();
+    let recorded = numbers_of(&records);
+    let n = recorded.len() as u32;
+    assert_eq!(
+        recorded,
+        (1..=n).collect::<Vec<u32>>(),
+        "01..=N without gaps"
+    );
+    for number in &sorted {
+        assert!(recorded.contains(number), "printed number {number} lost");
+    }
+    assert!(
+        records
+            .iter()
+            .all(|record| record.state == NumberState::Reserved)
+    );
+    let next = numbering::reserve(register, &request(org, "chung", date!(2025 - 07 - 01)))
+        .await
+        .expect("reserve after the kill");
+    assert_eq!(
+        next.key.number,
+        n + 1,
+        "the counter goes on after the last recorded number"
+    );
+    n
+}
