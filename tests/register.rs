@@ -307,3 +307,131 @@ fn kill_9_during_numbering_loses_nothing() {
         "{stdout}"
     );
 }
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("{program}: {error}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// `vanban register export --format pdf`: a landscape A4 book that qpdf accepts, whose text
+/// (read back by pdftotext) has the cover, the decree's ten headings and (1)…(10) on every
+/// page of the table, the issued row, the voided row with its reason, and every number.
+#[test]
+fn cli_exports_a_printable_pdf_register() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = sqlite_url(&dir.path().join("vanban.db")).expect("url");
+    run(async {
+        let register = open(&url).await;
+        let org = vanban::register::Org::new("CĐN").unwrap();
+        let day = time::macros::date!(2025 - 03 - 05);
+        for expected in 1..=40 {
+            assert_eq!(take(&register, &org, "QĐ", day).await, expected);
+        }
+        let first = key(&org, "QĐ", 2025, 1);
+        vanban::register::outgoing::issue(
+            &register,
+            &entry(&first, "QĐ-CĐN", day),
+            &actor(),
+            at(day),
+        )
+        .await
+        .expect("issue");
+        let reason = "Lãnh đạo không ký, hủy số";
+        vanban::register::numbering::void(
+            &register,
+            &key(&org, "QĐ", 2025, 2),
+            reason,
+            &actor(),
+            at(day),
+        )
+        .await
+        .expect("void");
+        register.close().await;
+    });
+    let pdf = dir.path().join("sổ đi.pdf");
+    let export = vanban(&["register", "export", "--org", "CĐN", "--year", "2025"])
+        .args(["--format", "pdf", "--org-name", "Công đoàn ngành Y tế"])
+        .args([
+            "--parent-name",
+            "Liên đoàn Lao động tỉnh Đồng Nai",
+            "--data",
+        ])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&pdf)
+        .output()
+        .expect("run");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let path = pdf.to_str().expect("utf-8");
+    tool("qpdf", &["--check", path]);
+    let info = tool("pdfinfo", &[path]);
+    assert!(
+        info.contains("Page size:       841.89 x 595.276 pts (A4)"),
+        "{info}"
+    );
+    let pages: usize = info
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|count| count.trim().parse().ok())
+        .expect("page count");
+    assert!(pages >= 4, "cover and a table over several pages: {pages}");
+
+    let squeeze = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cover = squeeze(&tool("pdftotext", &["-f", "1", "-l", "1", path, "-"]));
+    for text in [
+        "CÔNG ĐOÀN NGÀNH Y TẾ",
+        "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+        "Năm: 2025",
+        "Từ ngày 05/03/2025 đến ngày 05/03/2025",
+        "Sổ QĐ: từ số 01 đến số 40",
+        "Quyển số: 01",
+    ] {
+        assert!(cover.contains(text), "cover lacks {text:?}:\n{cover}");
+    }
+    for page in 2..=pages {
+        let page_text = tool(
+            "pdftotext",
+            &["-f", &page.to_string(), "-l", &page.to_string(), path, "-"],
+        );
+        // Cells wrap, so every word of every heading, and every column number, on each page.
+        let words: Vec<&str> = page_text.split_whitespace().collect();
+        let numbers: Vec<String> = (1..=10).map(|column| format!("({column})")).collect();
+        let headings = vanban::register::outgoing::DECREE_COLUMNS
+            .iter()
+            .flat_map(|heading| heading.split_whitespace());
+        for word in headings.chain(numbers.iter().map(String::as_str)) {
+            assert!(
+                words.contains(&word),
+                "page {page} lacks {word:?}:\n{page_text}"
+            );
+        }
+    }
+    let all = squeeze(&tool("pdftotext", &[path, "-"]));
+    for text in [
+        "01/QĐ-CĐN",
+        "05/03/2025",
+        "Nguyễn Văn Đức",
+        "Hủy số: Lãnh đạo không ký, hủy số",
+    ] {
+        assert!(all.contains(text), "register lacks {text:?}:\n{all}");
+    }
+    let words: Vec<&str> = all.split_whitespace().collect();
+    for number in 3..=40 {
+        let word = format!("{number:02}");
+        assert!(words.contains(&word.as_str()), "row {word}");
+    }
+    let pending = all.matches("Đã lấy số, chưa ban hành").count();
+    assert_eq!(pending, 38, "one row per reserved number");
+}

@@ -20,7 +20,7 @@ use time::macros::offset;
 use crate::register::numbering::{self, ReserveRequest};
 use crate::register::{
     Actor, Backend, Book, DEFAULT_DATA_DIR, NumberKey, OpenOptions, Org, Register, RegisterError,
-    Year, audit, csv, incoming, outgoing,
+    Year, audit, csv, incoming, outgoing, print,
 };
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
@@ -40,6 +40,9 @@ pub enum RegisterCommand {
     Next(NextArgs),
     /// List an organisation's register for a year (text, or CSV with --csv).
     List(ListArgs),
+    /// Export the outgoing register of a year: CSV, or a printable PDF laid out like the
+    /// decree's model book (Phụ lục IV: landscape A4, the 10 columns).
+    Export(ExportArgs),
     /// Hủy số: void a reserved number with a reason; it stays on the record.
     Void(VoidArgs),
 }
@@ -99,6 +102,44 @@ pub struct ListArgs {
     pub db: DbArgs,
 }
 
+/// Export formats of `vanban register export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// UTF-8 CSV with BOM and the decree's column headings (Excel, LibreOffice).
+    Csv,
+    /// The printable register: cover, then one table per book on landscape A4.
+    Pdf,
+}
+
+/// Arguments of `vanban register export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Organisation.
+    #[arg(long)]
+    pub org: String,
+    /// Register year.
+    #[arg(long)]
+    pub year: i64,
+    /// csv or pdf.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    /// Output file [default: standard output]
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The organisation's full name for the PDF cover [default: --org]
+    #[arg(long)]
+    pub org_name: Option<String>,
+    /// The parent organisation (cơ quan chủ quản) for the PDF cover.
+    #[arg(long)]
+    pub parent_name: Option<String>,
+    /// Quyển số: the volume number on the PDF cover.
+    #[arg(long, default_value_t = 1)]
+    pub volume: u32,
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
 /// Arguments of `vanban register void`.
 #[derive(Debug, Args)]
 pub struct VoidArgs {
@@ -148,6 +189,7 @@ pub fn run(args: RegisterArgs) -> u8 {
     match args.command {
         RegisterCommand::Next(args) => block_on(next(args)),
         RegisterCommand::List(args) => block_on(list(args)),
+        RegisterCommand::Export(args) => export(args),
         RegisterCommand::Void(args) => block_on(void(args)),
     }
 }
@@ -305,6 +347,78 @@ fn print_numbers(numbers: &[numbering::NumberRecord], entries: &[outgoing::Outgo
             detail
         );
     }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+enum ExportError {
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    #[error("không in được sổ: {0}")]
+    Pdf(#[from] crate::render::pdf::PdfError),
+    #[error("không ghi được {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn export(args: ExportArgs) -> u8 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let outcome = match runtime {
+        Ok(runtime) => runtime.block_on(export_run(&args)),
+        Err(error) => Err(ExportError::Write {
+            path: "(tokio)".to_owned(),
+            source: error,
+        }),
+    };
+    match outcome {
+        Ok(()) => EXIT_OK,
+        Err(error) => {
+            eprintln!("lỗi: {error}");
+            match &error {
+                ExportError::Register(error) => exit_code(error),
+                ExportError::Pdf(_) => EXIT_INVALID,
+                ExportError::Write { .. } => EXIT_UNREADABLE,
+            }
+        }
+    }
+}
+
+async fn export_run(args: &ExportArgs) -> Result<(), ExportError> {
+    let org = Org::new(&args.org)?;
+    let year = Year::new(args.year)?;
+    let register = open(&args.db).await?;
+    let numbers = numbering::numbers(&register, &org, year).await?;
+    let entries = outgoing::entries(&register, &org, year).await?;
+    register.close().await;
+    let bytes = match args.format {
+        ExportFormat::Csv => csv::outgoing(&numbers, &entries).into_bytes(),
+        ExportFormat::Pdf => {
+            let cover = print::Cover {
+                parent_name: args.parent_name.clone(),
+                org_name: args.org_name.clone().unwrap_or_else(|| org.to_string()),
+                volume: args.volume,
+            };
+            let now = OffsetDateTime::now_utc().to_offset(offset!(+7));
+            print::outgoing_pdf(&cover, &org, year, &numbers, &entries, now)?.bytes
+        }
+    };
+    let written = match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|source| (path.display().to_string(), source))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|source| ("(stdout)".to_owned(), source))
+        }
+    };
+    written.map_err(|(path, source)| ExportError::Write { path, source })
 }
 
 async fn void(args: VoidArgs) -> Result<(), RegisterError> {

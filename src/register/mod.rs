@@ -61,6 +61,8 @@ pub mod migrate;
 pub mod numbering;
 /// Sổ đăng ký văn bản đi.
 pub mod outgoing;
+/// The printable outgoing register: a landscape PDF like the decree's model book.
+pub mod print;
 /// Opening SQLite or PostgreSQL; write transactions.
 mod store;
 
