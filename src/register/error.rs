@@ -132,6 +132,10 @@ pub enum RegisterError {
         /// What is wrong.
         problem: String,
     },
+    /// The request was queued for numbering but the task serving its batch was cancelled
+    /// before answering. Whatever it committed stays on record as reserved (never given again).
+    #[error("yêu cầu cấp số bị gián đoạn trước khi có kết quả; kiểm tra sổ trước khi lấy số lại")]
+    Interrupted,
     /// Any other database failure, with the operation it happened in.
     #[error("lỗi cơ sở dữ liệu khi {operation}: {source}")]
     Database {

@@ -47,6 +47,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 /// The hash-chained audit log (nhật ký kiểm tra).
 pub mod audit;
+/// Group commit of concurrent reserve requests.
+mod batch;
 /// CSV exports (UTF-8 with BOM, Vietnamese headers).
 pub mod csv;
 /// The register's error type.

@@ -81,14 +81,15 @@ pub struct NumberRecord {
 }
 
 /// Take the next number of `request.book` for `request.year`, record it as reserved and log it.
+///
+/// Returns once the number is committed. Concurrent calls on the same [`Register`] (or its
+/// clones) share one transaction and one commit (group commit, see `batch.rs`); each number
+/// still has its own row and audit entry, in call order.
 pub async fn reserve(
     register: &Register,
     request: &ReserveRequest,
 ) -> Result<Reserved, RegisterError> {
-    let mut tx = register.begin_write().await?;
-    let reserved = reserve_in(&mut tx, request).await?;
-    tx.commit().await?;
-    Ok(reserved)
+    register.number_queue().reserve(register, request).await
 }
 
 /// [`reserve`] inside the caller's transaction (to combine with other writes).

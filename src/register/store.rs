@@ -9,11 +9,13 @@
 //! one pool; its row locks serialise what must be serialised.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, AnyPool, Executor, Row, Transaction};
 
+use super::batch::NumberQueue;
 use super::{RegisterError, migrate};
 
 /// The file name of the default SQLite database inside the data directory.
@@ -104,6 +106,7 @@ pub struct Register {
     reader: AnyPool,
     backend: Backend,
     busy_timeout: Duration,
+    numbers: Arc<NumberQueue>,
 }
 
 /// An open write transaction (`BEGIN IMMEDIATE` on SQLite).
@@ -155,6 +158,11 @@ impl Register {
             backend: self.backend,
             busy_timeout: self.busy_timeout,
         })
+    }
+
+    /// The group-commit queue of [`super::numbering::reserve`].
+    pub(crate) fn number_queue(&self) -> &NumberQueue {
+        &self.numbers
     }
 
     /// The pool for reads (list, export, audit verification).
@@ -273,6 +281,7 @@ async fn open_sqlite(options: &OpenOptions) -> Result<Register, RegisterError> {
         reader,
         backend: Backend::Sqlite,
         busy_timeout: options.busy_timeout,
+        numbers: Arc::default(),
     })
 }
 
@@ -319,6 +328,7 @@ async fn open_postgres(options: &OpenOptions) -> Result<Register, RegisterError>
         reader: pool,
         backend: Backend::Postgres,
         busy_timeout: options.busy_timeout,
+        numbers: Arc::default(),
     })
 }
 
