@@ -435,3 +435,65 @@ fn cli_exports_a_printable_pdf_register() {
     let pending = all.matches("Đã lấy số, chưa ban hành").count();
     assert_eq!(pending, 38, "one row per reserved number");
 }
+
+/// Group commit: concurrent requests share a transaction; one request that the database
+/// refuses (a trigger standing in for any failure) fails alone, and the others still get
+/// 01..=N without gaps, each with its audit entry.
+#[test]
+fn a_failing_request_does_not_fail_its_batch() {
+    let (_dir, url) = fresh();
+    run(async {
+        let register = open(&url).await;
+        raw(
+            &url,
+            &[
+                "CREATE TRIGGER refuse_bad BEFORE INSERT ON register_number \
+               WHEN NEW.org = 'HỎNG' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+            ],
+        )
+        .await
+        .expect("trigger");
+        let good = vanban::register::Org::new("CĐN").unwrap();
+        let bad = vanban::register::Org::new("HỎNG").unwrap();
+        let day = time::macros::date!(2025 - 05 - 19);
+        let mut tasks = Vec::new();
+        for client in 0..48 {
+            let register = register.clone();
+            let org = if client % 4 == 3 {
+                bad.clone()
+            } else {
+                good.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                for _ in 0..5 {
+                    let outcome = vanban::register::numbering::reserve(
+                        &register,
+                        &request(&org, "chung", day),
+                    )
+                    .await;
+                    outcomes.push(outcome.map(|reserved| reserved.key.number));
+                }
+                (org, outcomes)
+            }));
+        }
+        let mut numbers = Vec::new();
+        for task in tasks {
+            let (org, outcomes) = task.await.expect("task");
+            for outcome in outcomes {
+                if org == bad {
+                    let error = outcome.expect_err("the trigger refuses this org");
+                    assert!(
+                        error.to_string().contains("refused for the test"),
+                        "{error}"
+                    );
+                } else {
+                    numbers.push(outcome.expect("a good request succeeds"));
+                }
+            }
+        }
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=180).collect::<Vec<u32>>());
+        assert_eq!(chain_verifies(&register).await, 180);
+    });
+}
