@@ -12,6 +12,9 @@
 //! transaction fails, it is rolled back and each request of the batch is retried in a
 //! transaction of its own, so one bad request cannot fail the others.
 //!
+//! Cancellation: a caller dropped while waiting may still have its request numbered by the
+//! next leader; the number then stays on record as reserved (void it), never lost or reused.
+//!
 //! Why: a commit on SQLite with `synchronous = FULL` (the default, kept: a number handed out
 //! must survive a power cut) costs one fsync, several milliseconds on a virtual disk, and caps
 //! numbering at a few hundred per second; on PostgreSQL the audit head's row lock is held until
