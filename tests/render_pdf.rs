@@ -100,8 +100,13 @@ fn assert_text(path: &Path, composed: &Composed) {
         .issuer
         .iter()
         .chain(&regions.national)
-        .chain(&regions.number)
-        .chain(&regions.place_date)
+        .chain(regions.number.iter().filter(|block| !is_field_line(block)))
+        .chain(
+            regions
+                .place_date
+                .iter()
+                .filter(|block| !is_field_line(block)),
+        )
         .chain(&regions.stamps)
         .chain(&regions.main)
         .chain(&regions.recipients)
@@ -126,7 +131,15 @@ fn assert_text(path: &Path, composed: &Composed) {
             }
         }
     }
-    for block in regions.address.iter().chain(&regions.top_band) {
+    // A draft's number and place-date lines are drawn by their text fields' appearances,
+    // which pdftotext -raw reads after the page content: present, but not in flow order.
+    let field_lines = regions.number.iter().chain(&regions.place_date);
+    for block in regions
+        .address
+        .iter()
+        .chain(&regions.top_band)
+        .chain(field_lines.filter(|block| is_field_line(block)))
+    {
         let single = Composed {
             meta: composed.meta.clone(),
             blocks: vec![(*block).clone()],
@@ -134,6 +147,16 @@ fn assert_text(path: &Path, composed: &Composed) {
         for expected in single.texts() {
             assert!(all.contains(&squash(&expected)), "{expected} missing");
         }
+    }
+}
+
+/// A block with a slot still empty: drawn by its field on a draft.
+fn is_field_line(block: &vanban::compose::Block) -> bool {
+    match &block.content {
+        vanban::compose::Content::Text(runs) => runs
+            .iter()
+            .any(|run| run.slot.is_some() && run.text.is_empty()),
+        _ => false,
     }
 }
 
@@ -332,15 +355,30 @@ fn draft_has_named_fields_at_the_slots() {
         raw.contains("/DA (/F2 14 Tf 0 g)"),
         "date fields use the embedded italic face"
     );
-    // The number gap sits between "Số:" and "/KH-CĐN" on the number's baseline.
+    // The number field draws the whole number line: its rectangle is the left column on
+    // the number's baseline, and its widget carries the line's template.
     let number = output
         .slots
         .iter()
         .find(|slot| slot.name == SlotName::Number)
         .unwrap();
     let [x0, y0, x1, y1] = number.rect;
-    assert!(x1 - x0 > 20.0 && y1 > y0);
-    assert!(x0 > vanban::layout::style::mm(30.0) && x1 < vanban::layout::style::mm(96.0));
+    assert!(x1 - x0 > 150.0 && y1 > y0);
+    assert!(x0 >= vanban::layout::style::mm(30.0) - 0.01 && x1 < vanban::layout::style::mm(110.0));
+    assert!(
+        raw.contains("/VBLine [(Số: ) /so (/KH-CĐN)]") || raw.contains("/VBLine [<FEFF"),
+        "the number line's template"
+    );
+    // Month and year keep their own blanks; the day's field draws the date line.
+    let line = |name| {
+        output
+            .slots
+            .iter()
+            .find(|slot| slot.name == name)
+            .and_then(|slot| slot.line.clone())
+    };
+    assert!(line(SlotName::Day).is_some());
+    assert!(line(SlotName::Month).is_none() && line(SlotName::Year).is_none());
     // The seal overlaps the left third of the signature.
     let signature = output
         .slots

@@ -228,6 +228,7 @@ impl LineSetter<'_> {
                 red: self.style.red,
                 origin: self.origin.clone(),
                 measure: out.measure,
+                field: None,
             });
         }
         let item = out.current.as_mut().expect("an item was just ensured");
@@ -251,6 +252,7 @@ impl LineSetter<'_> {
             face: piece.face,
             size: piece.size,
             value: piece.text(),
+            line: None,
         });
     }
 }
