@@ -36,10 +36,8 @@ use common::revocation::{ocsp_response, root_crl};
 use common::samples;
 use common::tsa::TestTsa;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vanban-sign-pades-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+fn temp_dir(name: &str) -> common::peers::Scratch {
+    common::peers::Scratch::new("sign-pades", name)
 }
 
 fn dev_pki() -> DevPki {
@@ -104,7 +102,8 @@ fn field<'a>(records: &'a [Value], name: &str) -> &'a Value {
 
 #[test]
 fn leader_then_organisation_two_stage_flow_is_trusted_by_pyhanko() {
-    let dir = temp_dir("two-stage");
+    let scratch = temp_dir("two-stage");
+    let dir = scratch.path();
     let pki = dev_pki();
     let root = write_root(&dir, &pki);
     let draft = draft();
@@ -159,11 +158,56 @@ fn leader_then_organisation_two_stage_flow_is_trusted_by_pyhanko() {
         squashed.contains("Đồng Nai, ngày 20 tháng 3 năm 2020"),
         "{text}"
     );
+    // …and with ordinary word spaces, not values dropped into wide blanks.
+    let words = word_boxes(&path);
+    assert_spaced(&words, &["Số:", "36/KH-CĐN"]);
+    assert_spaced(&words, &["ngày", "20", "tháng", "3", "năm", "2020"]);
+}
+
+/// Words of page 1 with their left and right edges, from `pdftotext -bbox`.
+fn word_boxes(path: &Path) -> Vec<(String, f32, f32)> {
+    let (ok, html, err) = common::peers::run(
+        "pdftotext",
+        &["-f", "1", "-l", "1", "-bbox", &path.to_string_lossy(), "-"],
+    );
+    assert!(ok, "{err}");
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        let end = line[start..].find('"').expect("quote") + start;
+        line[start..end].parse().expect("number")
+    };
+    html.lines()
+        .filter(|line| line.trim_start().starts_with("<word"))
+        .map(|line| {
+            let text =
+                line[line.find('>').expect(">") + 1..line.rfind("</word>").expect("</")].to_owned();
+            (text, attr(line, "xMin"), attr(line, "xMax"))
+        })
+        .collect()
+}
+
+/// `expected` occurs as consecutive words, each separated by about one space (at most 5 pt
+/// at 13–14 pt; the blanks of a draft are 20 pt and more).
+fn assert_spaced(words: &[(String, f32, f32)], expected: &[&str]) {
+    let start = words
+        .windows(expected.len())
+        .position(|window| window.iter().zip(expected).all(|(w, e)| w.0 == *e))
+        .unwrap_or_else(|| panic!("{expected:?} not found in {words:?}"));
+    for pair in words[start..start + expected.len()].windows(2) {
+        let gap = pair[1].1 - pair[0].2;
+        assert!(
+            (0.5..5.0).contains(&gap),
+            "{} → {}: gap {gap:.1} pt",
+            pair[0].0,
+            pair[1].0
+        );
+    }
 }
 
 #[test]
 fn number_reserved_before_signing_one_stage_flow() {
-    let dir = temp_dir("one-stage");
+    let scratch = temp_dir("one-stage");
+    let dir = scratch.path();
     let pki = dev_pki();
     let root = write_root(&dir, &pki);
     let numbered_draft = render(&samples::ke_hoach(true), &PdfOptions::default())
@@ -187,7 +231,8 @@ fn number_reserved_before_signing_one_stage_flow() {
 
 #[test]
 fn b_t_signatures_carry_a_valid_timestamp_from_a_real_tsa() {
-    let dir = temp_dir("b-t");
+    let scratch = temp_dir("b-t");
+    let dir = scratch.path();
     let pki = dev_pki();
     let root = write_root(&dir, &pki);
     let tsa = TestTsa::start();
@@ -222,7 +267,8 @@ fn revocation(pki: &DevPki, dir: &Path) -> RevocationOptions {
 
 #[test]
 fn b_lt_validates_with_revocation_from_the_dss_alone_and_b_lta_timestamps_validate() {
-    let dir = temp_dir("b-lt");
+    let scratch = temp_dir("b-lt");
+    let dir = scratch.path();
     let pki = dev_pki();
     let root = write_root(&dir, &pki);
     let tsa = TestTsa::start();
@@ -293,7 +339,8 @@ fn strip_dss_revocation(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn external_signing_survives_a_restart() {
-    let dir = temp_dir("external");
+    let scratch = temp_dir("external");
+    let dir = scratch.path();
     let pki = dev_pki();
     let root = write_root(&dir, &pki);
     let leader = pki.signer("leader").expect("leader");
@@ -359,7 +406,8 @@ fn external_signing_survives_a_restart() {
 
 #[test]
 fn attachment_and_electronic_copy_show_their_text_line_and_verify() {
-    let dir = temp_dir("attachment");
+    let scratch = temp_dir("attachment");
+    let dir = scratch.path();
     let pki = dev_pki();
     let root = write_root(&dir, &pki);
     let org = pki.signer("org").expect("org");
@@ -432,7 +480,8 @@ fn attachment_and_electronic_copy_show_their_text_line_and_verify() {
 
 #[test]
 fn unparseable_and_encrypted_pdfs_are_refused() {
-    let dir = temp_dir("refuse-pdf");
+    let scratch = temp_dir("refuse-pdf");
+    let dir = scratch.path();
     let pki = dev_pki();
     let leader = pki.signer("leader").expect("leader");
     let step = step(Level::BB, None);
@@ -487,7 +536,8 @@ fn a_certification_with_p1_forbids_filling_and_signing() {
 
 #[test]
 fn a_fieldmdp_lock_made_by_pyhanko_is_respected() {
-    let dir = temp_dir("fieldmdp");
+    let scratch = temp_dir("fieldmdp");
+    let dir = scratch.path();
     let pki = dev_pki();
     let leader = pki.entity("leader").expect("leader");
     let key_pem =
@@ -675,4 +725,101 @@ fn a_reservation_too_small_is_a_clear_error_with_nothing_written() {
     // pades::sign measures and prepares again when its estimate is short.
     let signed = pades::sign(draft(), &leader, &options, CertificateCheck::Skip).expect("retries");
     assert!(Document::load(signed).is_ok());
+}
+
+/// A PNG with a transparent background: a thick wave in `rgb` (a scanned signature, say),
+/// `width`×`height` pixels at 300 dpi.
+fn wave_png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let mut pixels = vec![0u8; (width * height * 4) as usize];
+    for x in 0..width {
+        let t = x as f32 / width as f32 * std::f32::consts::TAU * 2.0;
+        let centre = height as f32 / 2.0 + t.sin() * height as f32 * 0.3;
+        for y in 0..height {
+            if (y as f32 - centre).abs() < 5.0 {
+                let i = ((y * width + x) * 4) as usize;
+                pixels[i..i + 3].copy_from_slice(&rgb);
+                pixels[i + 3] = 255;
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: 11811,
+        yppu: 11811,
+        unit: png::Unit::Meter,
+    }));
+    let mut writer = encoder.write_header().expect("header");
+    writer.write_image_data(&pixels).expect("pixels");
+    writer.finish().expect("finish");
+    bytes
+}
+
+#[test]
+fn png_signature_and_seal_images_keep_their_alpha_as_a_soft_mask() {
+    let scratch = temp_dir("png");
+    let dir = scratch.path();
+    let pki = dev_pki();
+    let root = write_root(dir, &pki);
+    let step = step(Level::BB, None);
+    let leader = pki.signer("leader").expect("leader");
+    let org = pki.signer("org").expect("org");
+    let signature = Appearance::Png {
+        bytes: wave_png(480, 160, [20, 40, 160]),
+    };
+    let seal = Appearance::Png {
+        bytes: wave_png(420, 420, [220, 20, 30]),
+    };
+    let leader_signed = leader_sign(draft(), &leader, Some(signature), &step).expect("leader");
+    let signed = issue(leader_signed, Some(&numbered()), &org, seal, &step).expect("seal");
+    let path = save(dir, "png.pdf", &signed);
+    qpdf_check(&path);
+    let records = pyhanko(&path, &[&root], false);
+    records.iter().for_each(assert_trusted);
+    let doc = Document::load(signed).expect("loads");
+    for name in ["chu_ky", "dau"] {
+        let field = doc
+            .fields()
+            .expect("fields")
+            .into_iter()
+            .find(|f| f.name == name)
+            .expect("field");
+        let ap = field.dict.get("AP").and_then(Object::as_dict).expect("/AP");
+        let form = doc
+            .get(ap.get("N").and_then(Object::as_reference).expect("/N"))
+            .expect("form");
+        let resources = form
+            .as_stream()
+            .and_then(|s| s.dict.get("Resources"))
+            .and_then(Object::as_dict)
+            .expect("resources")
+            .clone();
+        let xobjects = resources
+            .get("XObject")
+            .and_then(Object::as_dict)
+            .expect("XObject");
+        let image = doc
+            .get(
+                xobjects
+                    .get("Im0")
+                    .and_then(Object::as_reference)
+                    .expect("Im0"),
+            )
+            .expect("image");
+        let image = image.as_stream().expect("stream");
+        assert_eq!(
+            image
+                .dict
+                .get("Subtype")
+                .and_then(Object::as_name)
+                .map(|n| n.to_string()),
+            Some("Image".into())
+        );
+        assert!(
+            image.dict.get("SMask").is_some(),
+            "{name}: alpha became a soft mask"
+        );
+    }
 }

@@ -31,10 +31,8 @@ use common::peers::{
 use common::samples;
 use common::tsa::TestTsa;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vanban-sign-peers-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+fn temp_dir(name: &str) -> common::peers::Scratch {
+    common::peers::Scratch::new("sign-peers", name)
 }
 
 fn draft() -> Vec<u8> {
@@ -56,7 +54,8 @@ fn bundle(dir: &Path, roots: &[&Path]) -> PathBuf {
 
 #[test]
 fn the_decree_chain_at_b_lta_passes_pdfsig_qpdf_and_openssl() {
-    let dir = temp_dir("chain");
+    let scratch = temp_dir("chain");
+    let dir = scratch.path();
     let pki = generate(&DevPkiOptions::new(DevKeyAlgorithm::P256)).expect("dev PKI");
     let root = dir.join("root.pem");
     std::fs::write(&root, pki.entity("root").expect("root").certificate_pem()).expect("write");
@@ -170,7 +169,8 @@ fn p384_chain() -> Chain {
 /// Every key type and scheme: pyHanko trusts it, openssl verifies it, pdfsig validates it.
 #[test]
 fn every_key_type_and_scheme_is_accepted_by_every_peer() {
-    let dir = temp_dir("algorithms");
+    let scratch = temp_dir("algorithms");
+    let dir = scratch.path();
     let rsa = rsa_chain();
     let p256 = ecdsa_chain();
     let p384 = p384_chain();

@@ -5,16 +5,15 @@
 //! `{"file", "errors", "warnings", "diagnostics": [{severity, code, path, message, hint}]}`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::Args;
 use serde::Serialize;
 
+use crate::cli::load::{self, Sources};
 use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
-use crate::compose::{self, Templates};
-use crate::diag::{Diagnostic, Diagnostics, FieldPath, Origin, Severity};
+use crate::compose;
+use crate::diag::{Diagnostic, Diagnostics, Origin, Severity};
 use crate::model::lint::{self, Lang};
-use crate::model::parse::{self, ParseError, ParseOptions};
 
 /// Arguments of `vanban check`.
 #[derive(Debug, Args)]
@@ -48,42 +47,15 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 /// Parse, lint and compose; `Err` holds the reasons the input could not be read at all.
 fn check(args: &CheckArgs, lang: Lang) -> Result<Diagnostics, Diagnostics> {
-    let templates = match &args.templates {
-        Some(dir) => {
-            Templates::with_overrides(dir).map_err(|e| unreadable("templates", e.to_string()))?
-        }
-        None => Templates::embedded(),
-    };
-    let options = ParseOptions {
-        kinds: Some(Arc::clone(templates.kinds())),
+    let sources = Sources {
         profiles: args.profiles.clone(),
+        templates: args.templates.clone(),
     };
-    let bytes = parse::read_file(&args.file).map_err(parse_diagnostics)?;
-    let doc =
-        parse::parse_document_with(&bytes, &args.file, &options).map_err(parse_diagnostics)?;
+    let templates = load::templates(&sources)?;
+    let doc = load::document(&args.file, &sources, &templates)?;
     let diagnostics = lint::lint(&doc, lang);
     compose::compose(&doc, &templates)?;
     Ok(diagnostics)
-}
-
-fn unreadable(code: &'static str, message: String) -> Diagnostics {
-    Diagnostics(vec![Diagnostic::error(code, Origin::Input, message)])
-}
-
-fn parse_diagnostics(error: ParseError) -> Diagnostics {
-    let origin = match (&error, error.path()) {
-        (ParseError::Profiles { file, .. }, Some(path)) => {
-            Origin::Field(FieldPath::new(format!("{}:{path}", file.display())))
-        }
-        (_, Some(path)) => Origin::Field(path.clone()),
-        (ParseError::NotUtf8 { offset }, None) => Origin::Offset(*offset as u64),
-        _ => Origin::Input,
-    };
-    let message = match (&error, error.path()) {
-        (ParseError::Profiles { error, .. }, Some(_)) => error.detail(),
-        _ => error.detail(),
-    };
-    Diagnostics(vec![Diagnostic::error("unreadable", origin, message)])
 }
 
 /// The outcome of one check.

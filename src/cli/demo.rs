@@ -17,7 +17,7 @@
 //! (Sổ đăng ký văn bản đi stands in for the register that `vanban::register` will provide),
 //! starting at 01; the date is the seed's own, or today in Vietnam for undated seeds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,7 +28,7 @@ use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 use crate::compose::{Block, Composed, Content, Role, SlotKind, Templates};
 use crate::model::parse::{self, ParseOptions};
 use crate::pki::KeySigner;
-use crate::pki::dev::{self, DevKeyAlgorithm, DevPkiOptions};
+use crate::pki::dev::{self, DevKeyAlgorithm, DevPki, DevPkiOptions, Holder};
 use crate::pki::keystore::{self, KeyProtection, PASSPHRASE_ENV, Passphrase};
 use crate::pki::revocation::RevocationOptions;
 use crate::pki::trust::{AnchorSource, TrustStore};
@@ -83,12 +83,43 @@ pub struct DemoArgs {
     pub tsa: Option<String>,
 }
 
-/// The two signers of the demo, opened from the key files written in `DIR/pki`.
+/// The signers of the demo: the table's leader and organisation, opened from the key files
+/// written in `DIR/pki` (used when a document names no signer or issuer), and one certificate
+/// per person and per issuing organisation met, issued by the dev PKI's intermediate CA.
 struct Signers {
     leader: KeySigner,
     org: KeySigner,
+    pki: DevPki,
+    persons: HashMap<String, KeySigner>,
+    organisations: HashMap<String, KeySigner>,
     anchors: TrustStore,
     revocation: RevocationOptions,
+}
+
+impl Signers {
+    /// The leader's and the organisation's signers for a document.
+    fn for_document(
+        &mut self,
+        signer: &str,
+        organisation: &str,
+    ) -> Result<(&KeySigner, &KeySigner), String> {
+        if !signer.is_empty() && !self.persons.contains_key(signer) {
+            let holder = Holder::Person {
+                name: signer,
+                organisation,
+            };
+            let key = self.pki.issue_for(&holder).map_err(|e| e.to_string())?;
+            self.persons.insert(signer.to_owned(), key);
+        }
+        if !organisation.is_empty() && !self.organisations.contains_key(organisation) {
+            let holder = Holder::Organisation { name: organisation };
+            let key = self.pki.issue_for(&holder).map_err(|e| e.to_string())?;
+            self.organisations.insert(organisation.to_owned(), key);
+        }
+        let leader = self.persons.get(signer).unwrap_or(&self.leader);
+        let org = self.organisations.get(organisation).unwrap_or(&self.org);
+        Ok((leader, org))
+    }
 }
 
 /// Run `vanban demo`.
@@ -113,7 +144,7 @@ fn demo(args: &DemoArgs) -> Result<usize, String> {
             "đặt biến môi trường {PASSPHRASE_ENV}: mật khẩu cho các khóa thử nghiệm (no prompt in the demo)"
         ))?;
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    let signers = make_pki(&args.out, args.alg.into(), &passphrase)?;
+    let mut signers = make_pki(&args.out, args.alg.into(), &passphrase)?;
     let seeds = load_seeds(args.seeds.as_deref())?;
     let mut register = Register::open(&args.out.join("so-van-ban.json"))?;
     let mut failed = 0;
@@ -125,7 +156,7 @@ fn demo(args: &DemoArgs) -> Result<usize, String> {
         args.level
     );
     for (name, composed) in seeds {
-        match run_seed(args, &signers, &mut register, &name, composed) {
+        match run_seed(args, &mut signers, &mut register, &name, composed) {
             Ok(line) => println!("  {name}: {line}"),
             Err(error) => {
                 failed += 1;
@@ -170,6 +201,7 @@ fn make_pki(
         )
         .map_err(|e| format!("{name}: {e}"))
     };
+    let crl = pki.crl_der.clone();
     let mut anchors = TrustStore::new();
     anchors
         .add_der(pki.root_der(), AnchorSource::Memory("dev root".into()))
@@ -177,9 +209,12 @@ fn make_pki(
     Ok(Signers {
         leader: open("leader")?,
         org: open("org")?,
+        pki,
+        persons: HashMap::new(),
+        organisations: HashMap::new(),
         anchors,
         revocation: RevocationOptions {
-            crls: vec![pki.crl_der.clone()],
+            crls: vec![crl],
             ..RevocationOptions::default()
         },
     })
@@ -233,7 +268,7 @@ pub fn load_seeds(dir: Option<&Path>) -> Result<Vec<(String, Composed)>, String>
 /// One seed through the chain; returns the summary line.
 fn run_seed(
     args: &DemoArgs,
-    signers: &Signers,
+    signers: &mut Signers,
     register: &mut Register,
     name: &str,
     composed: Composed,
@@ -242,18 +277,24 @@ fn run_seed(
     let rendered = pdf::render(&draft, &PdfOptions::default()).map_err(|e| e.to_string())?;
     let out = |suffix: &str| args.out.join(format!("{name}{suffix}"));
     write(&out(".pdf"), &rendered.bytes)?;
+    let signer_name = block_text(&composed, Role::SignName).unwrap_or_default();
+    let organisation = organisation(&composed);
+    let revocation = signers.revocation.clone();
+    let anchors = signers.anchors.clone();
     let step = Step {
         level: args.level,
         tsa_url: args.tsa.as_deref(),
         signing_time: OffsetDateTime::now_utc(),
         check: CertificateCheck::Validate {
-            anchors: &signers.anchors,
-            revocation: &signers.revocation,
+            anchors: &anchors,
+            revocation: &revocation,
         },
     };
-    let signer_name = block_text(&composed, Role::SignName).unwrap_or_default();
-    let signature = Appearance::Signature { name: signer_name };
-    let leader = workflow::leader_sign(rendered.bytes, &signers.leader, Some(signature), &step)
+    let (leader_key, org_key) = signers.for_document(&signer_name, &organisation)?;
+    let signature = Appearance::Signature {
+        name: signer_name.clone(),
+    };
+    let leader = workflow::leader_sign(rendered.bytes, leader_key, Some(signature), &step)
         .map_err(|e| format!("lãnh đạo ký: {e}"))?;
     write(&out(".leader.pdf"), &leader)?;
     let date = composed
@@ -268,14 +309,13 @@ fn run_seed(
                 .to_offset(workflow::vietnam())
                 .date()
         });
-    let organisation = organisation(&composed);
     let number = register.next(&organisation, date.year());
     let issue = Issue { number, date };
     let seal = Appearance::Seal {
         ring: seal_ring(&composed),
         diameter_mm: DEFAULT_SEAL_MM,
     };
-    let signed = workflow::issue(leader, Some(&issue), &signers.org, seal, &step)
+    let signed = workflow::issue(leader, Some(&issue), org_key, seal, &step)
         .map_err(|e| format!("văn thư đóng dấu: {e}"))?;
     write(&out(".signed.pdf"), &signed)?;
     let numbered = with_slots(&composed, Some(&issue));
@@ -288,8 +328,8 @@ fn run_seed(
         date.day(),
         u8::from(date.month()),
         date.year(),
-        workflow::signer_name(&signers.leader).unwrap_or_default(),
-        workflow::signer_name(&signers.org).unwrap_or_default(),
+        workflow::signer_name(leader_key).unwrap_or_default(),
+        workflow::signer_name(org_key).unwrap_or_default(),
         signed.len()
     ))
 }

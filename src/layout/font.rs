@@ -138,6 +138,9 @@ pub struct Face {
     pub ascent: f32,
     /// Descent below the baseline, in em, positive.
     pub descent: f32,
+    /// Leading added below the descent at single spacing, in em: what Word adds (hhea's
+    /// lineGap less any excess of the Windows metrics over hhea's), 0.042 for Times.
+    pub line_gap: f32,
     /// Capital height in em.
     pub cap_height: f32,
     /// Italic angle in degrees (negative leans right).
@@ -168,12 +171,14 @@ impl Face {
             .collect();
         let upem = f32::from(face.units_per_em());
         let (ascent, descent) = vertical_metrics(&face);
+        let line_gap = external_leading(&face, ascent, descent);
         let bbox = face.global_bounding_box();
         Ok(Face {
             postscript_name: postscript_name(&face, name),
             units_per_em: face.units_per_em(),
             ascent: f32::from(ascent) / upem,
             descent: f32::from(descent) / upem,
+            line_gap: f32::from(line_gap) / upem,
             cap_height: f32::from(face.capital_height().unwrap_or(ascent)) / upem,
             italic_angle: face.italic_angle(),
             weight: face.weight().to_number(),
@@ -220,9 +225,10 @@ impl Face {
         }
     }
 
-    /// Height of one line at single spacing, in em (ascent + descent: 1.107 for Times).
+    /// Height of one line at single spacing, in em, as Word and LibreOffice set it: ascent,
+    /// descent and the external leading (1.150 for Times New Roman and Liberation Serif).
     pub fn line_height(&self) -> f32 {
-        self.ascent + self.descent
+        self.ascent + self.descent + self.line_gap
     }
 }
 
@@ -343,6 +349,15 @@ fn vertical_metrics(face: &ttf_parser::Face<'_>) -> (i16, i16) {
     }
 }
 
+/// Word's external leading: hhea's lineGap, less what the Windows ascent and descent already
+/// add over hhea's ascender and descender; never negative.
+fn external_leading(face: &ttf_parser::Face<'_>, ascent: i16, descent: i16) -> i16 {
+    let hhea = i32::from(face.ascender()) - i32::from(face.descender());
+    let win = i32::from(ascent) + i32::from(descent);
+    let gap = i32::from(face.line_gap()) - (win - hhea).max(0);
+    i16::try_from(gap.max(0)).unwrap_or(0)
+}
+
 fn postscript_name(face: &ttf_parser::Face<'_>, fallback: &str) -> String {
     let found = face
         .names()
@@ -390,7 +405,7 @@ mod tests {
     fn metrics_match_times_new_roman() {
         let face = FontBook::embedded().face(FaceId::Regular);
         assert_eq!(face.units_per_em, 2048);
-        assert!((face.line_height() - 1.107).abs() < 0.001);
+        assert!((face.line_height() - 1.150).abs() < 0.001);
         let a = face.glyph('A').unwrap();
         let v = face.glyph('V').unwrap();
         assert!(face.kern(a, v) < 0.0, "A-V is kerned");

@@ -10,8 +10,8 @@
 
 use crate::compose::{Block, Content, Regions, Role, Run};
 use crate::layout::font::FaceId;
-use crate::layout::page::{Frag, FrameItem, Item};
-use crate::layout::para::{Column, Ctx, SetLines, add_rule, set_text};
+use crate::layout::page::{FieldLine, Frag, FrameItem, Item, LineSegment};
+use crate::layout::para::{Column, Ctx, SetLines, add_rule, set_text, slot_name};
 use crate::layout::shape::measure;
 use crate::layout::style::{
     BlockStyle, PageGeometry, STAMP_HEIGHT, mm, style, urgency_frame_width,
@@ -87,6 +87,7 @@ pub fn stack_blocks(blocks: &[&Block], column: Column, ctx: &mut Ctx<'_>) -> Fra
     for (i, block) in blocks.iter().enumerate() {
         let style = style(block.role);
         let mut set = set_text(runs(block), &style, column, ctx, &block.origin);
+        lift_field_line(&mut set, runs(block), &style, column);
         let rule_here = match block.role {
             Role::IssuerName => Some(i) == last_issuer,
             _ => true,
@@ -148,10 +149,47 @@ fn place_date(blocks: &[&Block], column: Column, ctx: &mut Ctx<'_>) -> Frag {
     let mut frag = Frag::default();
     for block in blocks {
         let (style, column) = fit_place_date(block, column, ctx);
-        let set = set_text(runs(block), &style, column, ctx, &block.origin);
+        let mut set = set_text(runs(block), &style, column, ctx, &block.origin);
+        lift_field_line(&mut set, runs(block), &style, column);
         frag.stack(set.into_frag(), 0.0);
     }
     frag
+}
+
+/// A one-line block with empty text slots (a draft's "Số:      /KH-CĐN" or "Đồng Nai, ngày
+/// tháng    năm     ") is handed to its first slot's field: the field's rectangle becomes the
+/// whole line in `column`, its [`FieldLine`] records the text and the fields between, and the
+/// line's glyphs are marked to be drawn by that field's appearance, not by the page. Filling
+/// the fields then sets the line anew with the values in place. A block that wrapped, or
+/// whose slots already hold values, is left as it is.
+fn lift_field_line(set: &mut SetLines, runs: &[Run], style: &BlockStyle, column: Column) {
+    let [line] = set.lines.as_mut_slice() else {
+        return;
+    };
+    if line.slots.is_empty() || line.slots.iter().any(|slot| !slot.value.is_empty()) {
+        return;
+    }
+    let mut segments: Vec<LineSegment> = Vec::new();
+    for run in runs {
+        match (run.slot, segments.last_mut()) {
+            (Some(kind), _) => segments.push(LineSegment::Field(slot_name(kind))),
+            (None, Some(LineSegment::Text(text))) => text.push_str(&run.text),
+            (None, _) => segments.push(LineSegment::Text(run.text.clone())),
+        }
+    }
+    let lead = &mut line.slots[0];
+    let name = lead.name;
+    lead.x = column.x;
+    lead.width = column.width;
+    lead.line = Some(FieldLine {
+        segments,
+        align: style.align,
+    });
+    for item in &mut line.items {
+        if let Item::Text(text) = item {
+            text.field = Some(name);
+        }
+    }
 }
 
 /// 14 pt if it fits, else 13 pt, else 13 pt reaching up to 10 mm into the right margin;

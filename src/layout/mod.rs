@@ -111,6 +111,7 @@ fn collect(placed: Vec<PlacedPage>, geometry: PageGeometry, diagnostics: Diagnos
             face: slot.face,
             size: slot.size,
             value: slot.value,
+            line: slot.line,
         }));
         pages.push(page.page);
     }

@@ -75,6 +75,9 @@ pub struct TextItem {
     pub origin: FieldPath,
     /// Left and right edge of the measure the line was set in, pt from the left page edge.
     pub measure: (f32, f32),
+    /// Drawn by this text field's appearance instead of the page content: a draft's number
+    /// and place-date lines, which the văn thư's filling sets anew ([`FieldLine`]).
+    pub field: Option<SlotName>,
 }
 
 impl TextItem {
@@ -160,6 +163,27 @@ impl SlotName {
     }
 }
 
+/// A line of a draft drawn by a text field rather than the page (FORMAT.md §3.3, §3.4), so
+/// that filling the number and date sets the whole line as if typeset ("Số: 36/KH-CĐN",
+/// "Đồng Nai, ngày 20 tháng 3 năm 2020") instead of dropping values into fixed blanks. The
+/// field that carries it (the line's first slot) has the whole line as its rectangle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldLine {
+    /// The line: literal text and the fields whose values go between.
+    pub segments: Vec<LineSegment>,
+    /// How the line sits in its rectangle.
+    pub align: crate::layout::style::Align,
+}
+
+/// A piece of a [`FieldLine`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineSegment {
+    /// Text printed as is ("Số: ", "/KH-CĐN", "Đồng Nai, ngày ").
+    Text(String),
+    /// The value of a text field ("36", "20").
+    Field(SlotName),
+}
+
 /// A named rectangle on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slot {
@@ -175,6 +199,8 @@ pub struct Slot {
     pub size: f32,
     /// The value already printed in the page content ("36", "20"); empty on a draft.
     pub value: String,
+    /// The whole line this field draws, when it leads one ([`FieldLine`]).
+    pub line: Option<FieldLine>,
 }
 
 /// A slot inside a fragment, before the fragment is placed (top-down coordinates).
@@ -196,6 +222,8 @@ pub struct FragSlot {
     pub size: f32,
     /// Value printed, empty on a draft.
     pub value: String,
+    /// The whole line this slot's field draws, when it leads one.
+    pub line: Option<FieldLine>,
 }
 
 /// A laid-out fragment: a line, a table row or a whole box, with items relative to its top.

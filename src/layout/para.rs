@@ -67,8 +67,8 @@ impl SetLines {
     }
 }
 
-/// Distance between baselines for a style, pt: the face's single line height (ascent +
-/// descent, 1.107 em for Times) times the style's multiple.
+/// Distance between baselines for a style, pt: the face's single line height (ascent,
+/// descent and leading, 1.150 em for Times, as in Word) times the style's multiple.
 pub fn line_pitch(style: &BlockStyle, book: &FontBook) -> f32 {
     let face = book.face(FaceId::from_style(style.bold, style.italic));
     style.size * face.line_height() * style.line_height
@@ -228,6 +228,7 @@ impl LineSetter<'_> {
                 red: self.style.red,
                 origin: self.origin.clone(),
                 measure: out.measure,
+                field: None,
             });
         }
         let item = out.current.as_mut().expect("an item was just ensured");
@@ -251,6 +252,7 @@ impl LineSetter<'_> {
             face: piece.face,
             size: piece.size,
             value: piece.text(),
+            line: None,
         });
     }
 }

@@ -60,6 +60,7 @@ fn signature_space(centre: f32, height: f32) -> Frag {
         face: FaceId::Regular,
         size: 0.0,
         value: String::new(),
+        line: None,
     };
     let seal = FragSlot {
         name: SlotName::Seal,

@@ -459,6 +459,37 @@ impl DevPki {
         })
     }
 
+    /// A new certificate and key for `holder`, issued now by the intermediate CA with the
+    /// same extensions as the table's leader (`Signer`) or seal (`Seal`): the demo and the
+    /// service give each person and each issuing organisation they meet a certificate of
+    /// their own. The key exists only in the returned signer (with its chain).
+    pub fn issue_for(&self, holder: &Holder<'_>) -> Result<KeySigner, DevPkiError> {
+        let name = holder.entity();
+        let ca = self
+            .entity(CRL_ISSUER)
+            .ok_or_else(|| DevPkiError::UnknownEntity(CRL_ISSUER.to_owned()))?;
+        let issue = |source| DevPkiError::Issue { name, source };
+        let ca_key = KeyPair::try_from(ca.key_pkcs8.as_slice()).map_err(issue)?;
+        let ca_der = rustls_pki_types::CertificateDer::from(ca.certificate_der.as_slice());
+        let issuer = Issuer::from_ca_cert_der(&ca_der, ca_key).map_err(issue)?;
+        let pkcs8 = generate_key(self.algorithm, name)?;
+        let key = KeyPair::try_from(pkcs8.as_slice()).map_err(issue)?;
+        let role = holder.role();
+        let spec = DEV_PKI
+            .iter()
+            .find(|spec| spec.role == role)
+            .ok_or_else(|| DevPkiError::UnknownEntity(name.to_owned()))?;
+        let mut params = certificate_params(spec, OffsetDateTime::now_utc())?;
+        params.distinguished_name = subject_of(name, &holder.attributes())?;
+        let certificate = params.signed_by(&key, &issuer).map_err(issue)?;
+        let mut chain = vec![certificate.der().to_vec()];
+        chain.extend(self.chain(CRL_ISSUER));
+        KeySigner::from_pkcs8(pkcs8, chain).map_err(|source| DevPkiError::Signer {
+            name: name.to_owned(),
+            source,
+        })
+    }
+
     /// Write every certificate (`<name>.pem`), chain (`<name>-chain.pem`, leaves only), key
     /// (`<name>-key.pem`, encrypted, mode 0600) and the CRL (`<issuer>.crl` DER and
     /// `<issuer>.crl.pem`) into `dir`, creating it. Returns the paths written.
@@ -505,6 +536,69 @@ impl DevPki {
         written.push(write_file(dir, &format!("{CRL_ISSUER}.crl.pem"), crl_pem)?);
         Ok(written)
     }
+}
+
+/// Whom [`DevPki::issue_for`] issues a certificate to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder<'a> {
+    /// A person who signs (lãnh đạo): CN, UID `CCCD:…` derived from the name.
+    Person {
+        /// Full name ("Nguyễn Văn A").
+        name: &'a str,
+        /// The organisation, as O.
+        organisation: &'a str,
+    },
+    /// An organisation's seal (cơ quan, tổ chức): CN, UID `MST:…` derived from the name.
+    Organisation {
+        /// Its name ("Liên đoàn Lao động tỉnh Lai Châu").
+        name: &'a str,
+    },
+}
+
+impl Holder<'_> {
+    fn entity(&self) -> &'static str {
+        match self {
+            Holder::Person { .. } => "person",
+            Holder::Organisation { .. } => "organisation",
+        }
+    }
+
+    fn role(&self) -> Role {
+        match self {
+            Holder::Person { .. } => Role::Signer,
+            Holder::Organisation { .. } => Role::Seal,
+        }
+    }
+
+    /// Subject attributes; the UID digits are a digest of the name, so one name always gets
+    /// the same (fictitious) identifier.
+    fn attributes(&self) -> Vec<(NameAttribute, String)> {
+        match self {
+            Holder::Person { name, organisation } => vec![
+                (NameAttribute::UserId, uid("CCCD:", name, 12)),
+                (NameAttribute::CommonName, (*name).to_owned()),
+                (NameAttribute::Organization, (*organisation).to_owned()),
+                (NameAttribute::Country, "VN".to_owned()),
+            ],
+            Holder::Organisation { name } => vec![
+                (NameAttribute::UserId, uid("MST:", name, 10)),
+                (NameAttribute::CommonName, (*name).to_owned()),
+                (NameAttribute::Country, "VN".to_owned()),
+            ],
+        }
+    }
+}
+
+/// `prefix` and `digits` decimal digits taken from the SHA-256 of `name`.
+fn uid(prefix: &str, name: &str, digits: usize) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, crate::text::nfc(name).as_bytes());
+    let numbers: String = digest
+        .as_ref()
+        .iter()
+        .take(digits)
+        .map(|byte| char::from(b'0' + byte % 10))
+        .collect();
+    format!("{prefix}{numbers}")
 }
 
 struct Issued {
@@ -599,16 +693,23 @@ fn certificate_params(
 }
 
 fn subject(spec: &EntitySpec) -> Result<DistinguishedName, DevPkiError> {
+    subject_of(spec.name, spec.subject)
+}
+
+fn subject_of<S: AsRef<str>>(
+    entity: &'static str,
+    attributes: &[(NameAttribute, S)],
+) -> Result<DistinguishedName, DevPkiError> {
     let mut name = DistinguishedName::new();
-    for (attribute, value) in spec.subject {
-        let text = crate::text::nfc(value);
+    for (attribute, value) in attributes {
+        let text = crate::text::nfc(value.as_ref());
         let (kind, value) = match attribute {
             NameAttribute::CommonName => (DnType::CommonName, DnValue::Utf8String(text)),
             NameAttribute::Country => {
                 let printable =
                     rcgen::string::PrintableString::try_from(text.as_str()).map_err(|e| {
                         DevPkiError::Issue {
-                            name: spec.name,
+                            name: entity,
                             source: e,
                         }
                     })?;

@@ -356,8 +356,8 @@ fn write_update(
             new_invisible_field(doc, &mut writer, &options.field, page, signature)?;
         }
     }
-    if let Some(certification) = options.certify {
-        certify_catalog(doc, &mut writer, signature, certification)?;
+    if options.certify.is_some() {
+        certify_catalog(doc, &mut writer, signature)?;
     } else {
         ensure_sig_flags(doc, &mut writer)?;
     }
@@ -505,9 +505,7 @@ fn certify_catalog(
     doc: &Document,
     writer: &mut IncrementalWriter<'_>,
     signature: ObjRef,
-    certification: Certification,
 ) -> Result<(), SignError> {
-    let _ = certification;
     let (mut form, form_ref) = fields::acroform(&doc.view())?;
     form.insert("SigFlags", Object::Integer(3));
     let perms = dict([("DocMDP", Object::Ref(signature))]);

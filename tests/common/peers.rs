@@ -207,3 +207,35 @@ pub fn openssl_cms_verify(
     );
     (ok, format!("{out}{err}"))
 }
+
+/// A scratch directory for one test, removed when dropped unless `VANBAN_KEEP_TEST_OUTPUT` is
+/// set (then its path is printed, to look at the PDFs).
+pub struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    /// `$TMPDIR/vanban-<suite>-<pid>-<name>`, created empty.
+    pub fn new(suite: &str, name: &str) -> Scratch {
+        let path =
+            std::env::temp_dir().join(format!("vanban-{suite}-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("scratch dir");
+        Scratch { path }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::env::var_os("VANBAN_KEEP_TEST_OUTPUT").is_some() {
+            eprintln!("kept {}", self.path.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}

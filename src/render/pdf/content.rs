@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use pdf_writer::{Content, Name, Str};
 
 use crate::layout::font::FaceId;
-use crate::layout::page::{FrameItem, Item, Page, RuleItem, TextItem};
+use crate::layout::page::{FrameItem, Item, Page, RuleItem, SlotName, TextItem};
 use crate::render::pdf::fonts::PdfFont;
 
 /// Adjustments smaller than this (thousandths of an em) are not written.
@@ -19,11 +19,36 @@ pub fn page_content(page: &Page, height: f32, fonts: &BTreeMap<FaceId, PdfFont>)
     content.set_stroke_rgb(0.0, 0.0, 0.0);
     for item in &page.items {
         match item {
+            Item::Text(text) if text.field.is_some() => {}
             Item::Text(text) => draw_text(&mut content, text, height, fonts),
             Item::Rule(rule) => draw_rule(&mut content, rule, height),
             Item::Frame(frame) => draw_frame(&mut content, frame, height),
         }
     }
+    content.finish().into_vec()
+}
+
+/// The appearance of the text field `field` that draws a draft's line ([`TextItem::field`]),
+/// in page coordinates (its form's `/BBox` is its `/Rect`), marked as variable text.
+pub fn field_line_content(
+    page: &Page,
+    field: SlotName,
+    height: f32,
+    fonts: &BTreeMap<FaceId, PdfFont>,
+) -> Vec<u8> {
+    let mut content = Content::new();
+    content.begin_marked_content(Name(b"Tx"));
+    content.save_state();
+    content.set_fill_rgb(0.0, 0.0, 0.0);
+    for item in &page.items {
+        if let Item::Text(text) = item {
+            if text.field == Some(field) {
+                draw_text(&mut content, text, height, fonts);
+            }
+        }
+    }
+    content.restore_state();
+    content.end_marked_content();
     content.finish().into_vec()
 }
 

@@ -3,7 +3,12 @@
 //!
 //! Text fields `so`, `ngay`, `thang`, `nam` exist only while their value is empty (a draft);
 //! once numbered, the value is page content. Their `/DA` names the embedded face of the text
-//! around them (`/F0 13 Tf 0 g`), whose subset always carries the digits and "/". Signature
+//! around them (`/F0 13 Tf 0 g`), whose subset always carries the digits and "/". They are
+//! read-only for viewers: only the văn thư's numbering fills them. The number line and the
+//! place-date line of a draft are drawn by the appearance of their first field (`so`,
+//! `ngay`), whose rectangle is the whole line and whose widget carries the line's template as
+//! `/VBLine [(Số: ) /so (/KH-CĐN)]` ([`crate::layout::page::FieldLine`]), so that filling sets
+//! the line anew as if typeset; `thang` and `nam` keep empty appearances at their blanks. Signature
 //! fields `chu_ky` (leader, ô 7c) and `dau` (organisation seal, ô 8) are always present and
 //! empty. A name with one widget is a merged field/widget dictionary; a name that occurs
 //! on several pages (the appendix "(Kèm theo …)" line) is a parent field with one widget kid
@@ -11,13 +16,18 @@
 
 use std::collections::BTreeMap;
 
-use pdf_writer::types::{AnnotationFlags, FieldType};
+use pdf_writer::types::{AnnotationFlags, FieldFlags, FieldType, Quadding};
 use pdf_writer::{Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::layout::font::FaceId;
-use crate::layout::page::{Slot, SlotName};
+use crate::layout::page::{FieldLine, LineSegment, Pages, Slot, SlotName};
+use crate::layout::style::Align;
 use crate::render::pdf::Refs;
+use crate::render::pdf::content::field_line_content;
 use crate::render::pdf::fonts::PdfFont;
+
+/// The key of a widget that draws a whole line: its template.
+pub const LINE_KEY: &[u8] = b"VBLine";
 
 /// Widgets planned before the pages are written, so each page can list its `/Annots`.
 #[derive(Debug, Clone, Default)]
@@ -88,53 +98,75 @@ impl FormPlan {
     }
 
     /// Write the fields, widgets and appearance streams.
-    pub fn write(&self, pdf: &mut Pdf, page_refs: &[Ref], fonts: &BTreeMap<FaceId, PdfFont>) {
+    pub fn write(
+        &self,
+        pdf: &mut Pdf,
+        page_refs: &[Ref],
+        pages: &Pages,
+        fonts: &BTreeMap<FaceId, PdfFont>,
+    ) {
+        let pages = Drawn { pages, fonts };
         for (name, field) in &self.fields {
             let da = field
                 .widgets
                 .first()
                 .map(|(_, _, slot)| default_appearance(slot, fonts))
                 .unwrap_or_default();
+            let align = field
+                .widgets
+                .first()
+                .and_then(|(_, _, slot)| slot.line.as_ref());
+            let align = align.map_or(Align::Center, |line| line.align);
             if let Some(parent) = field.parent {
                 let mut dict = pdf.form_field(parent);
                 dict.partial_name(TextStr(name.field_name()));
-                set_type(&mut dict, *name, &da);
+                set_type(&mut dict, *name, &da, align);
                 dict.children(field.widgets.iter().map(|(widget, _, _)| *widget));
                 dict.finish();
             }
             for (widget, appearance, slot) in &field.widgets {
-                write_widget(
-                    pdf,
-                    *widget,
-                    *appearance,
-                    slot,
-                    field.parent,
-                    page_refs,
-                    &da,
-                );
+                let ids = WidgetIds {
+                    widget: *widget,
+                    appearance: *appearance,
+                    parent: field.parent,
+                };
+                write_widget(pdf, ids, slot, page_refs, &da, &pages);
             }
         }
     }
 }
 
-fn write_widget(
-    pdf: &mut Pdf,
+/// The laid-out pages, for the appearances of the widgets that draw a line.
+struct Drawn<'a> {
+    pages: &'a Pages,
+    fonts: &'a BTreeMap<FaceId, PdfFont>,
+}
+
+#[derive(Clone, Copy)]
+struct WidgetIds {
     widget: Ref,
     appearance: Ref,
-    slot: &Slot,
     parent: Option<Ref>,
+}
+
+fn write_widget(
+    pdf: &mut Pdf,
+    ids: WidgetIds,
+    slot: &Slot,
     page_refs: &[Ref],
     da: &str,
+    drawn: &Drawn<'_>,
 ) {
     let [x0, y0, x1, y1] = slot.rect;
-    let mut field = pdf.form_field(widget);
-    match parent {
+    let mut field = pdf.form_field(ids.widget);
+    match ids.parent {
         Some(parent) => {
             field.parent(parent);
         }
         None => {
             field.partial_name(TextStr(slot.name.field_name()));
-            set_type(&mut field, slot.name, da);
+            let align = slot.line.as_ref().map_or(Align::Center, |line| line.align);
+            set_type(&mut field, slot.name, da, align);
         }
     }
     let mut annotation = field.into_annotation();
@@ -143,18 +175,58 @@ fn write_widget(
     if let Some(page) = page_refs.get(slot.page) {
         annotation.page(*page);
     }
-    annotation.appearance().normal().stream(appearance);
+    annotation.appearance().normal().stream(ids.appearance);
+    if let Some(line) = &slot.line {
+        write_template(annotation.insert(Name(LINE_KEY)).array(), line);
+    }
     annotation.finish();
-    let mut form = pdf.form_xobject(appearance, &[]);
-    form.bbox(Rect::new(0.0, 0.0, x1 - x0, y1 - y0));
-    form.finish();
+    match (&slot.line, drawn.pages.pages.get(slot.page)) {
+        (Some(_), Some(page)) => {
+            let height = drawn.pages.geometry.height;
+            let content = field_line_content(page, slot.name, height, drawn.fonts);
+            let mut form = pdf.form_xobject(ids.appearance, &content);
+            form.bbox(Rect::new(x0, y0, x1, y1));
+            let mut resources = form.resources();
+            let mut fonts = resources.fonts();
+            for font in drawn.fonts.values() {
+                fonts.pair(Name(font.resource.as_bytes()), font.reference);
+            }
+            fonts.finish();
+            resources.finish();
+            form.finish();
+        }
+        _ => {
+            let mut form = pdf.form_xobject(ids.appearance, &[]);
+            form.bbox(Rect::new(0.0, 0.0, x1 - x0, y1 - y0));
+            form.finish();
+        }
+    }
 }
 
-fn set_type(field: &mut pdf_writer::writers::Field<'_>, name: SlotName, da: &str) {
+/// `[(Số: ) /so (/KH-CĐN)]`: literal text as text strings, fields as names.
+fn write_template(mut array: pdf_writer::Array<'_>, line: &FieldLine) {
+    for segment in &line.segments {
+        match segment {
+            LineSegment::Text(text) => {
+                array.item(TextStr(text));
+            }
+            LineSegment::Field(name) => {
+                array.item(Name(name.field_name().as_bytes()));
+            }
+        }
+    }
+}
+
+fn set_type(field: &mut pdf_writer::writers::Field<'_>, name: SlotName, da: &str, align: Align) {
     if is_text(name) {
         field.field_type(FieldType::Text);
+        field.field_flags(FieldFlags::READ_ONLY);
         field.vartext_default_appearance(Str(da.as_bytes()));
-        field.vartext_quadding(pdf_writer::types::Quadding::Center);
+        field.vartext_quadding(match align {
+            Align::Left | Align::Justify => Quadding::Left,
+            Align::Center => Quadding::Center,
+            Align::Right => Quadding::Right,
+        });
     } else {
         field.field_type(FieldType::Signature);
     }

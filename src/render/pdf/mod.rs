@@ -194,7 +194,7 @@ fn write(
     let fonts = fonts::write_fonts(&mut pdf, &mut refs, &used, book)?;
     write_pages(&mut pdf, &ids, pages, &fonts, &form);
     let page_refs: Vec<Ref> = ids.pages.iter().map(|(page, _)| *page).collect();
-    form.write(&mut pdf, &page_refs, &fonts);
+    form.write(&mut pdf, &page_refs, pages, &fonts);
     write_metadata(&mut pdf, &ids, composed, created);
     write_catalog(&mut pdf, &ids, &form, &fonts);
     let id = file_id(composed, created, book);
