@@ -497,3 +497,39 @@ fn a_failing_request_does_not_fail_its_batch() {
         assert_eq!(chain_verifies(&register).await, 180);
     });
 }
+
+/// A character the fonts lack is refused with exit 1 and a message naming where it is and
+/// which character, and no file is written.
+#[test]
+fn pdf_export_names_a_missing_glyph() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let next = vanban(&[
+        "register", "next", "--org", "CĐN", "--book", "QĐ", "--year", "2025",
+    ])
+    .args(["--data", data])
+    .output()
+    .expect("run");
+    assert!(next.status.success());
+    let pdf = dir.path().join("x.pdf");
+    let export = vanban(&["register", "export", "--org", "CĐN", "--year", "2025"])
+        .args([
+            "--format",
+            "pdf",
+            "--org-name",
+            "Công đoàn 😀",
+            "--data",
+            data,
+        ])
+        .arg("--output")
+        .arg(&pdf)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert_eq!(export.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cover") && stderr.contains("U+1F600"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists());
+}
