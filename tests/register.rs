@@ -533,3 +533,76 @@ fn pdf_export_names_a_missing_glyph() {
     );
     assert!(!pdf.exists());
 }
+
+/// `vanban register export --incoming --format pdf`: the sổ đăng ký văn bản đến with the
+/// decree's ten headings, one row per document received, the verdict in Ghi chú.
+#[test]
+fn cli_exports_the_incoming_register_as_pdf() {
+    use vanban::register::incoming::{self, Receipt};
+    use vanban::register::{Book, Org, Sha256};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = sqlite_url(&dir.path().join("vanban.db")).expect("url");
+    run(async {
+        let register = open(&url).await;
+        let day = time::macros::date!(2025 - 11 - 20);
+        for (index, sender) in ["Công đoàn ngành Giáo dục", "Liên đoàn Lao động tỉnh"]
+            .into_iter()
+            .enumerate()
+        {
+            let receipt = Receipt {
+                org: Org::new("CĐCS").unwrap(),
+                book: Book::new("đến").unwrap(),
+                received_on: day,
+                sender: sender.to_owned(),
+                number_symbol: format!("{}/KH-CĐN", 36 + index),
+                document_date: Some(time::macros::date!(2025 - 11 - 18)),
+                summary: "Kế hoạch tổ chức Hội thao chào mừng ngày Nhà giáo Việt Nam".to_owned(),
+                verdict: "valid".to_owned(),
+                file_sha256: Sha256::digest(sender.as_bytes()),
+            };
+            incoming::receive(&register, &receipt, &actor(), at(day))
+                .await
+                .expect("receive");
+        }
+        register.close().await;
+    });
+    let pdf = dir.path().join("sổ đến.pdf");
+    let export = vanban(&["register", "export", "--incoming", "--org", "CĐCS"])
+        .args(["--year", "2025", "--format", "pdf", "--data"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&pdf)
+        .output()
+        .expect("run");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let path = pdf.to_str().expect("utf-8");
+    tool("qpdf", &["--check", path]);
+    let info = tool("pdfinfo", &[path]);
+    assert!(info.contains("841.89 x 595.276 pts (A4)"), "{info}");
+    let cover = tool("pdftotext", &["-f", "1", "-l", "1", path, "-"]);
+    assert!(cover.contains("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"), "{cover}");
+    let table = tool("pdftotext", &["-f", "2", "-l", "2", path, "-"]);
+    let words: Vec<&str> = table.split_whitespace().collect();
+    for word in vanban::register::print::INCOMING_COLUMNS
+        .iter()
+        .flat_map(|heading| heading.split_whitespace())
+        .chain([
+            "36/KH-CĐN",
+            "37/KH-CĐN",
+            "20/11/2025",
+            "18/11/2025",
+            "01",
+            "02",
+        ])
+    {
+        assert!(words.contains(&word), "lacks {word:?}:\n{table}");
+    }
+    let flat = words.join(" ");
+    assert_eq!(flat.matches("Kiểm tra chữ ký: valid").count(), 2, "{flat}");
+    assert!(flat.contains("Liên đoàn Lao động tỉnh"), "{flat}");
+}

@@ -40,8 +40,8 @@ pub enum RegisterCommand {
     Next(NextArgs),
     /// List an organisation's register for a year (text, or CSV with --csv).
     List(ListArgs),
-    /// Export the outgoing register of a year: CSV, or a printable PDF laid out like the
-    /// decree's model book (Phụ lục IV: landscape A4, the 10 columns).
+    /// Export the outgoing (or, with --incoming, the incoming) register of a year: CSV, or a
+    /// printable PDF laid out like the decree's model book (Phụ lục IV: landscape A4, 10 columns).
     Export(ExportArgs),
     /// Hủy số: void a reserved number with a reason; it stays on the record.
     Void(VoidArgs),
@@ -135,6 +135,9 @@ pub struct ExportArgs {
     /// Quyển số: the volume number on the PDF cover.
     #[arg(long, default_value_t = 1)]
     pub volume: u32,
+    /// The incoming register (sổ văn bản đến) instead of the outgoing one.
+    #[arg(long)]
+    pub incoming: bool,
     /// The database.
     #[command(flatten)]
     pub db: DbArgs,
@@ -391,19 +394,28 @@ async fn export_run(args: &ExportArgs) -> Result<(), ExportError> {
     let org = Org::new(&args.org)?;
     let year = Year::new(args.year)?;
     let register = open(&args.db).await?;
-    let numbers = numbering::numbers(&register, &org, year).await?;
-    let entries = outgoing::entries(&register, &org, year).await?;
-    register.close().await;
-    let bytes = match args.format {
-        ExportFormat::Csv => csv::outgoing(&numbers, &entries).into_bytes(),
-        ExportFormat::Pdf => {
-            let cover = print::Cover {
-                parent_name: args.parent_name.clone(),
-                org_name: args.org_name.clone().unwrap_or_else(|| org.to_string()),
-                volume: args.volume,
-            };
-            let now = OffsetDateTime::now_utc().to_offset(offset!(+7));
-            print::outgoing_pdf(&cover, &org, year, &numbers, &entries, now)?.bytes
+    let cover = print::Cover {
+        parent_name: args.parent_name.clone(),
+        org_name: args.org_name.clone().unwrap_or_else(|| org.to_string()),
+        volume: args.volume,
+    };
+    let now = OffsetDateTime::now_utc().to_offset(offset!(+7));
+    let bytes = if args.incoming {
+        let entries = incoming::entries(&register, &org, year).await?;
+        register.close().await;
+        match args.format {
+            ExportFormat::Csv => csv::incoming(&entries).into_bytes(),
+            ExportFormat::Pdf => print::incoming_pdf(&cover, &org, year, &entries, now)?.bytes,
+        }
+    } else {
+        let numbers = numbering::numbers(&register, &org, year).await?;
+        let entries = outgoing::entries(&register, &org, year).await?;
+        register.close().await;
+        match args.format {
+            ExportFormat::Csv => csv::outgoing(&numbers, &entries).into_bytes(),
+            ExportFormat::Pdf => {
+                print::outgoing_pdf(&cover, &org, year, &numbers, &entries, now)?.bytes
+            }
         }
     };
     let written = match &args.output {

@@ -13,6 +13,11 @@
 //!   and the reason in Ghi chú; a number reserved but not yet issued says so.
 //!
 //! Pages are landscape A4 (297 × 210 mm) with a 30 mm binding margin on the left.
+//!
+//! The incoming register prints the same way ([`incoming_pdf`]) with the decree's ten columns
+//! of the sổ đăng ký văn bản đến (Phụ lục IV, mục VI); the columns the System does not hold
+//! (Đơn vị hoặc người nhận, Ngày chuyển, Ký nhận) stay blank for the văn thư to fill by hand,
+//! and Ghi chú carries the signature check's verdict.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,6 +28,7 @@ use crate::diag::FieldPath;
 use crate::layout::style::{PageGeometry, mm};
 use crate::render::pdf::{PdfError, PdfOptions, PdfOutput, render};
 
+use super::incoming::IncomingEntry;
 use super::key::{Book, NumberKey, NumberState, Org, Year};
 use super::numbering::NumberRecord;
 use super::outgoing::{DECREE_COLUMNS, OutgoingEntry};
@@ -40,6 +46,23 @@ pub const LANDSCAPE_A4: PageGeometry = PageGeometry {
     page_number_baseline: mm(12.0),
     left_column: 0.40,
 };
+
+/// The decree's column headings of the incoming register (Phụ lục IV, mục VI), in order.
+pub const INCOMING_COLUMNS: [&str; 10] = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung văn bản",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+];
+
+/// Relative widths of the incoming register's columns.
+const INCOMING_WIDTHS: [f32; 10] = [18.0, 13.0, 30.0, 26.0, 18.0, 56.0, 28.0, 16.0, 14.0, 30.0];
 
 /// Relative widths of the ten columns (the trích yếu widest, the counts narrowest).
 const WIDTHS: [f32; 10] = [26.0, 20.0, 58.0, 26.0, 34.0, 26.0, 13.0, 18.0, 16.0, 25.0];
@@ -82,12 +105,142 @@ pub fn outgoing_pdf(
     created: OffsetDateTime,
 ) -> Result<PdfOutput, PdfError> {
     let composed = outgoing_document(cover, org, year, numbers, entries);
-    let options = PdfOptions {
+    render(&composed, &landscape(created))
+}
+
+/// Lay out and write the incoming register (sổ đăng ký văn bản đến) of one organisation and
+/// year as PDF: the cover, then one table per book with the decree's ten columns.
+pub fn incoming_pdf(
+    cover: &Cover,
+    org: &Org,
+    year: Year,
+    entries: &[IncomingEntry],
+    created: OffsetDateTime,
+) -> Result<PdfOutput, PdfError> {
+    let composed = incoming_document(cover, org, year, entries);
+    render(&composed, &landscape(created))
+}
+
+/// The incoming register as composed blocks.
+pub fn incoming_document(
+    cover: &Cover,
+    org: &Org,
+    year: Year,
+    entries: &[IncomingEntry],
+) -> Composed {
+    let mut books: BTreeMap<&Book, Vec<&IncomingEntry>> = BTreeMap::new();
+    for entry in entries {
+        books.entry(&entry.key.book).or_default().push(entry);
+    }
+    let ranges = books
+        .iter()
+        .map(|(book, rows)| (*book, rows.iter().map(|entry| entry.key.number).collect()))
+        .collect();
+    let dates: Vec<_> = entries
+        .iter()
+        .map(|entry| entry.receipt.received_on)
+        .collect();
+    let title = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN";
+    let mut blocks = cover_blocks(cover, title, year, &ranges, &dates);
+    for (index, (book, rows)) in books.iter().enumerate() {
+        let cells = rows.iter().map(|entry| incoming_cells(entry)).collect();
+        let table = BookTable {
+            columns: &INCOMING_COLUMNS,
+            widths: &INCOMING_WIDTHS,
+            rows: cells,
+        };
+        book_section(&mut blocks, title, year, book, index, table);
+    }
+    composed(
+        blocks,
+        "Sổ đăng ký văn bản đến",
+        "so_dang_ky_van_ban_den",
+        cover,
+        org,
+        year,
+    )
+}
+
+fn landscape(created: OffsetDateTime) -> PdfOptions {
+    PdfOptions {
         created: Some(created),
         geometry: LANDSCAPE_A4,
         ..PdfOptions::default()
-    };
-    render(&composed, &options)
+    }
+}
+
+fn composed(
+    blocks: Vec<Block>,
+    name: &str,
+    kind: &str,
+    cover: &Cover,
+    org: &Org,
+    year: Year,
+) -> Composed {
+    Composed {
+        meta: Meta {
+            title: format!("{name} năm {year}"),
+            author: cover.org_name.clone(),
+            subject: format!("{name} năm {year} của {org}"),
+            date: None,
+            number: None,
+            kind: kind.to_owned(),
+        },
+        blocks,
+    }
+}
+
+/// The columns and rows of one book.
+struct BookTable<'a> {
+    columns: &'a [&'a str],
+    widths: &'a [f32],
+    rows: Vec<[String; 10]>,
+}
+
+/// One book: a heading starting a new page, then the table with the headings and their
+/// numbers `(1)` … `(n)` as header rows (repeated on every page).
+fn book_section(
+    blocks: &mut Vec<Block>,
+    title: &str,
+    year: Year,
+    book: &Book,
+    index: usize,
+    table: BookTable<'_>,
+) {
+    let origin = FieldPath::root().field("books").index(index);
+    let heading = format!("{title} NĂM {year} – SỔ {book}");
+    blocks.push(block(Role::AppendixHeading, &heading, origin.clone()));
+    let headings = table.columns.iter().map(|heading| runs(heading)).collect();
+    let numbers = (1..=table.columns.len())
+        .map(|column| runs(&format!("({column})")))
+        .collect();
+    let rows = table
+        .rows
+        .iter()
+        .map(|cells| cells.iter().map(|cell| runs(cell)).collect())
+        .collect();
+    blocks.push(Block {
+        role: Role::Table,
+        content: Content::Table(Table {
+            widths: table.widths.to_vec(),
+            header: vec![headings, numbers],
+            rows,
+        }),
+        origin,
+    });
+}
+
+fn incoming_cells(entry: &IncomingEntry) -> [String; 10] {
+    let receipt = &entry.receipt;
+    let mut cells: [String; 10] = Default::default();
+    cells[0] = short_date(receipt.received_on);
+    cells[1] = entry.key.word();
+    cells[2] = receipt.sender.clone();
+    cells[3] = receipt.number_symbol.clone();
+    cells[4] = receipt.document_date.map(short_date).unwrap_or_default();
+    cells[5] = receipt.summary.clone();
+    cells[9] = format!("Kiểm tra chữ ký: {}", receipt.verdict);
+    cells
 }
 
 /// The register as composed blocks: the cover, then one section per book.
@@ -104,35 +257,51 @@ pub fn outgoing_document(
     for record in numbers {
         books.entry(&record.key.book).or_default().push(record);
     }
-    let mut blocks = cover_blocks(cover, year, &books, entries);
+    let ranges = books
+        .iter()
+        .map(|(book, records)| {
+            (
+                *book,
+                records.iter().map(|record| record.key.number).collect(),
+            )
+        })
+        .collect();
+    let dates: Vec<_> = entries.iter().map(|entry| entry.document_date).collect();
+    let title = "SỔ ĐĂNG KÝ VĂN BẢN ĐI";
+    let mut blocks = cover_blocks(cover, title, year, &ranges, &dates);
     for (index, (book, records)) in books.iter().enumerate() {
-        let origin = FieldPath::root().field("books").index(index);
-        let heading = format!("SỔ ĐĂNG KÝ VĂN BẢN ĐI NĂM {year} – SỔ {book}");
-        blocks.push(block(Role::AppendixHeading, &heading, origin.clone()));
-        blocks.push(Block {
-            role: Role::Table,
-            content: Content::Table(book_table(records, &by_key)),
-            origin,
-        });
+        let cells = records
+            .iter()
+            .map(|record| match by_key.get(&record.key) {
+                Some(entry) => issued_cells(entry),
+                None => pending_cells(record),
+            })
+            .collect();
+        let table = BookTable {
+            columns: &DECREE_COLUMNS,
+            widths: &WIDTHS,
+            rows: cells,
+        };
+        book_section(&mut blocks, title, year, book, index, table);
     }
-    Composed {
-        meta: Meta {
-            title: format!("Sổ đăng ký văn bản đi năm {year}"),
-            author: cover.org_name.clone(),
-            subject: format!("Sổ đăng ký văn bản đi năm {year} của {org}"),
-            date: None,
-            number: None,
-            kind: "so_dang_ky_van_ban_di".to_owned(),
-        },
+    composed(
         blocks,
-    }
+        "Sổ đăng ký văn bản đi",
+        "so_dang_ky_van_ban_di",
+        cover,
+        org,
+        year,
+    )
 }
 
+/// The cover: the organisation in the letterhead position, the title, the year, the date
+/// range, each book's number range and the volume.
 fn cover_blocks(
     cover: &Cover,
+    title: &str,
     year: Year,
-    books: &BTreeMap<&Book, Vec<&NumberRecord>>,
-    entries: &[OutgoingEntry],
+    books: &BTreeMap<&Book, Vec<u32>>,
+    dates: &[time::Date],
 ) -> Vec<Block> {
     let root = FieldPath::root().field("cover");
     let mut blocks = Vec::new();
@@ -148,25 +317,21 @@ fn cover_blocks(
         &cover.org_name.to_uppercase(),
         root.clone(),
     ));
-    blocks.push(block(Role::TypeName, "SỔ ĐĂNG KÝ VĂN BẢN ĐI", root.clone()));
+    blocks.push(block(Role::TypeName, title, root.clone()));
     let mut lines = vec![format!("Năm: {year}")];
-    let first = entries.iter().map(|entry| entry.document_date).min();
-    let last = entries.iter().map(|entry| entry.document_date).max();
-    if let (Some(first), Some(last)) = (first, last) {
+    if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
         lines.push(format!(
             "Từ ngày {} đến ngày {}",
-            short_date(first),
-            short_date(last)
+            short_date(*first),
+            short_date(*last)
         ));
     }
-    for (book, records) in books {
-        let low = records.iter().map(|record| record.key.number).min();
-        let high = records.iter().map(|record| record.key.number).max();
-        if let (Some(low), Some(high)) = (low, high) {
+    for (book, numbers) in books {
+        if let (Some(low), Some(high)) = (numbers.iter().min(), numbers.iter().max()) {
             lines.push(format!(
                 "Sổ {book}: từ số {} đến số {}",
-                crate::text::number_word(low),
-                crate::text::number_word(high)
+                crate::text::number_word(*low),
+                crate::text::number_word(*high)
             ));
         }
     }
@@ -178,28 +343,6 @@ fn cover_blocks(
         blocks.push(block(Role::PartLabel, &line, root.clone()));
     }
     blocks
-}
-
-fn book_table(records: &[&NumberRecord], by_key: &HashMap<&NumberKey, &OutgoingEntry>) -> Table {
-    let headings = DECREE_COLUMNS.iter().map(|heading| runs(heading)).collect();
-    let numbers = (1..=DECREE_COLUMNS.len())
-        .map(|column| runs(&format!("({column})")))
-        .collect();
-    let rows = records
-        .iter()
-        .map(|record| {
-            let cells = match by_key.get(&record.key) {
-                Some(entry) => issued_cells(entry),
-                None => pending_cells(record),
-            };
-            cells.iter().map(|cell| runs(cell)).collect()
-        })
-        .collect();
-    Table {
-        widths: WIDTHS.to_vec(),
-        header: vec![headings, numbers],
-        rows,
-    }
 }
 
 fn issued_cells(entry: &OutgoingEntry) -> [String; 10] {
