@@ -65,7 +65,7 @@ pub const INCOMING_COLUMNS: [&str; 10] = [
 const INCOMING_WIDTHS: [f32; 10] = [18.0, 13.0, 30.0, 26.0, 18.0, 56.0, 28.0, 16.0, 14.0, 30.0];
 
 /// Relative widths of the ten columns (the trích yếu widest, the counts narrowest).
-const WIDTHS: [f32; 10] = [26.0, 20.0, 58.0, 26.0, 34.0, 26.0, 13.0, 18.0, 16.0, 25.0];
+const WIDTHS: [f32; 10] = [24.0, 18.0, 56.0, 24.0, 32.0, 24.0, 12.0, 16.0, 14.0, 32.0];
 
 /// What the cover says about the book.
 #[derive(Debug, Clone, PartialEq, Eq)]
