@@ -62,6 +62,12 @@ fn incoming_register_numbers_per_year_and_refuses_duplicates() {
 }
 
 #[test]
+fn the_same_file_received_concurrently_gets_one_number() {
+    let (_dir, url) = fresh();
+    run(async { concurrent_receipts(&open(&url).await).await });
+}
+
+#[test]
 fn numbers_strictly_increase_property() {
     let (_dir, url) = fresh();
     run(async {

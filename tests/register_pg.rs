@@ -97,6 +97,12 @@ fn pg_incoming_register_numbers_per_year_and_refuses_duplicates() {
 }
 
 #[test]
+fn pg_the_same_file_received_concurrently_gets_one_number() {
+    let Some(url) = pg_url() else { return };
+    run(async { concurrent_receipts(&open(&url).await).await });
+}
+
+#[test]
 fn pg_numbers_strictly_increase_property() {
     let Some(url) = pg_url() else { return };
     run(async {

@@ -96,9 +96,13 @@ pub async fn receive(
     let inserted = insert(&mut tx, &key, &receipt, actor, at).await;
     match inserted {
         Err(error) if RegisterError::is_unique_violation(&error) => {
+            // Received by a concurrent request since the check above: roll back (the counter
+            // step too) and name the number the first one got.
+            drop(tx);
+            let first = find_by_digest(register, &receipt.org, receipt.file_sha256).await?;
             return Err(RegisterError::AlreadyReceived {
                 sha256: receipt.file_sha256.hex(),
-                received: key,
+                received: first.unwrap_or(key),
             });
         }
         other => other.map_err(tx.error("ghi sổ văn bản đến"))?,

@@ -700,3 +700,45 @@ pub async fn nothing_lost_after_kill(register: &Register, org: &Org, printed: &[
     );
     n
 }
+
+/// The same file received by 8 concurrent requests: one gets 01, the others are refused naming
+/// 01, and the next file gets 02 (the refused ones left no gap).
+pub async fn concurrent_receipts(register: &Register) {
+    let org = unique_org("CĐCS");
+    let day = date!(2025 - 08 - 19);
+    let receipt = move |digest: &[u8]| Receipt {
+        org: org.clone(),
+        book: book("đến"),
+        received_on: day,
+        sender: "Ủy ban nhân dân xã".to_owned(),
+        number_symbol: "12/UBND-VP".to_owned(),
+        document_date: None,
+        summary: "Về việc phối hợp tổ chức Ngày hội Đại đoàn kết".to_owned(),
+        verdict: "valid".to_owned(),
+        file_sha256: Sha256::digest(digest),
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let register = register.clone();
+        let receipt = receipt(b"same file");
+        tasks.push(tokio::spawn(async move {
+            incoming::receive(&register, &receipt, &actor(), at(day)).await
+        }));
+    }
+    let mut accepted = Vec::new();
+    let mut refused = Vec::new();
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(entry) => accepted.push(entry.key),
+            Err(RegisterError::AlreadyReceived { received, .. }) => refused.push(received),
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(accepted.len(), 1, "exactly one receipt");
+    assert_eq!(accepted[0].number, 1);
+    assert!(refused.iter().all(|key| *key == accepted[0]), "{refused:?}");
+    let next = incoming::receive(register, &receipt(b"other file"), &actor(), at(day))
+        .await
+        .expect("another file");
+    assert_eq!(next.key.number, 2);
+}
