@@ -40,8 +40,8 @@
 //! # Why sqlx, and what it costs
 //!
 //! sqlx 0.8 with `runtime-tokio`, `sqlite`, `postgres` and `any`, without macros: the `Any`
-//! driver runs *the same code and the same SQL text* on both engines (only the trigger migration
-//! differs), the HTTP service will be axum on tokio anyway, and the async pools let a service
+//! driver runs *the same code and the same SQL text* on both engines (only the trigger migrations
+//! differ), the HTTP service will be axum on tokio anyway, and the async pools let a service
 //! instance queue writers instead of blocking threads. The alternative, rusqlite plus the
 //! `postgres` crate behind a trait, would build faster but needs two implementations of every
 //! query, and the `postgres` crate pulls in tokio as well. The cost, on this 2-core machine:
