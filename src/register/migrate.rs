@@ -54,12 +54,6 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0002_append_only.sqlite.sql"),
         postgres: include_str!("migrations/0002_append_only.postgres.sql"),
     },
-    Migration {
-        version: 3,
-        name: "register_guards",
-        sqlite: include_str!("migrations/0003_register_guards.sqlite.sql"),
-        postgres: include_str!("migrations/0003_register_guards.postgres.sql"),
-    },
 ];
 
 /// Advisory lock key for migrations on PostgreSQL ("vanban" in ASCII).
