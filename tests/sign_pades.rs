@@ -105,7 +105,7 @@ fn leader_then_organisation_two_stage_flow_is_trusted_by_pyhanko() {
     let scratch = temp_dir("two-stage");
     let dir = scratch.path();
     let pki = dev_pki();
-    let root = write_root(&dir, &pki);
+    let root = write_root(dir, &pki);
     let draft = draft();
     let leader = pki.signer("leader").expect("leader");
     let org = pki.signer("org").expect("org");
@@ -124,8 +124,8 @@ fn leader_then_organisation_two_stage_flow_is_trusted_by_pyhanko() {
         signed.starts_with(&leader_signed),
         "the leader's revision is a prefix"
     );
-    save(&dir, "leader.pdf", &leader_signed);
-    let path = save(&dir, "signed.pdf", &signed);
+    save(dir, "leader.pdf", &leader_signed);
+    let path = save(dir, "signed.pdf", &signed);
     qpdf_check(&path);
     let records = pyhanko(&path, &[&root], false);
     assert_eq!(records.len(), 2, "{records:#?}");
@@ -209,7 +209,7 @@ fn number_reserved_before_signing_one_stage_flow() {
     let scratch = temp_dir("one-stage");
     let dir = scratch.path();
     let pki = dev_pki();
-    let root = write_root(&dir, &pki);
+    let root = write_root(dir, &pki);
     let numbered_draft = render(&samples::ke_hoach(true), &PdfOptions::default())
         .expect("renders")
         .bytes;
@@ -218,7 +218,7 @@ fn number_reserved_before_signing_one_stage_flow() {
     let org = pki.signer("org").expect("org");
     let leader_signed = leader_sign(numbered_draft, &leader, None, &step).expect("leader");
     let signed = issue(leader_signed, None, &org, seal(), &step).expect("seal");
-    let path = save(&dir, "signed.pdf", &signed);
+    let path = save(dir, "signed.pdf", &signed);
     let records = pyhanko(&path, &[&root], false);
     assert_eq!(records.len(), 2);
     records.iter().for_each(assert_trusted);
@@ -234,14 +234,14 @@ fn b_t_signatures_carry_a_valid_timestamp_from_a_real_tsa() {
     let scratch = temp_dir("b-t");
     let dir = scratch.path();
     let pki = dev_pki();
-    let root = write_root(&dir, &pki);
+    let root = write_root(dir, &pki);
     let tsa = TestTsa::start();
     let step = step(Level::BT, Some(&tsa.url));
     let leader = pki.signer("leader").expect("leader");
     let org = pki.signer("org").expect("org");
     let leader_signed = leader_sign(draft(), &leader, None, &step).expect("leader");
     let signed = issue(leader_signed, Some(&numbered()), &org, seal(), &step).expect("seal");
-    let path = save(&dir, "signed.pdf", &signed);
+    let path = save(dir, "signed.pdf", &signed);
     let records = pyhanko(&path, &[&root, &tsa.root_pem], false);
     for record in &records {
         assert_trusted(record);
@@ -270,10 +270,10 @@ fn b_lt_validates_with_revocation_from_the_dss_alone_and_b_lta_timestamps_valida
     let scratch = temp_dir("b-lt");
     let dir = scratch.path();
     let pki = dev_pki();
-    let root = write_root(&dir, &pki);
+    let root = write_root(dir, &pki);
     let tsa = TestTsa::start();
     let anchors = anchors(&pki);
-    let revocation = revocation(&pki, &dir);
+    let revocation = revocation(&pki, dir);
     let check = CertificateCheck::Validate {
         anchors: &anchors,
         revocation: &revocation,
@@ -290,7 +290,7 @@ fn b_lt_validates_with_revocation_from_the_dss_alone_and_b_lta_timestamps_valida
         ..lt
     };
     let signed = issue(leader_signed, Some(&numbered()), &org, seal(), &lta).expect("org B-LTA");
-    let path = save(&dir, "signed.pdf", &signed);
+    let path = save(dir, "signed.pdf", &signed);
     qpdf_check(&path);
     // Hard-fail revocation, no fetching: everything must come from the DSS.
     let records = pyhanko(&path, &[&root, &tsa.root_pem], true);
@@ -313,7 +313,7 @@ fn b_lt_validates_with_revocation_from_the_dss_alone_and_b_lta_timestamps_valida
     assert_eq!(timestamp["modification_level"], "NONE");
     // Without the DSS the same hard-fail validation cannot establish revocation.
     let stripped = strip_dss_revocation(&signed);
-    let stripped_path = save(&dir, "no-dss.pdf", &stripped);
+    let stripped_path = save(dir, "no-dss.pdf", &stripped);
     let bare = pyhanko(&stripped_path, &[&root, &tsa.root_pem], true);
     assert!(
         bare.iter().any(|r| r["trusted"] != true),
@@ -342,7 +342,7 @@ fn external_signing_survives_a_restart() {
     let scratch = temp_dir("external");
     let dir = scratch.path();
     let pki = dev_pki();
-    let root = write_root(&dir, &pki);
+    let root = write_root(dir, &pki);
     let leader = pki.signer("leader").expect("leader");
     let identity = SignerIdentity {
         algorithm: leader.algorithm(),
@@ -372,7 +372,7 @@ fn external_signing_survives_a_restart() {
     let digested = external::with_chain(digested, full_chain).expect("chain");
     let signed = digested.embed(signature).expect("embed");
     let path = save(
-        &dir,
+        dir,
         "signed.pdf",
         &signed.finish(&Default::default()).expect("finish"),
     );
@@ -409,7 +409,7 @@ fn attachment_and_electronic_copy_show_their_text_line_and_verify() {
     let scratch = temp_dir("attachment");
     let dir = scratch.path();
     let pki = dev_pki();
-    let root = write_root(&dir, &pki);
+    let root = write_root(dir, &pki);
     let org = pki.signer("org").expect("org");
     let step = Step {
         signing_time: time::macros::datetime!(2020-03-20 07:30:05 UTC),
@@ -420,7 +420,7 @@ fn attachment_and_electronic_copy_show_their_text_line_and_verify() {
         .bytes;
     let signed = workflow::sign_attachment(attachment.clone(), "36/KH-CĐN", &org, &step)
         .expect("attachment");
-    let path = save(&dir, "attachment.pdf", &signed);
+    let path = save(dir, "attachment.pdf", &signed);
     let (_, text, _) = common::peers::run(
         "pdftotext",
         &["-f", "1", "-l", "1", &path.to_string_lossy(), "-"],
@@ -438,7 +438,7 @@ fn attachment_and_electronic_copy_show_their_text_line_and_verify() {
         &step,
     )
     .expect("copy");
-    let copy_path = save(&dir, "copy.pdf", &copy);
+    let copy_path = save(dir, "copy.pdf", &copy);
     let (_, text, _) = common::peers::run(
         "pdftotext",
         &["-f", "1", "-l", "1", &copy_path.to_string_lossy(), "-"],
@@ -488,7 +488,7 @@ fn unparseable_and_encrypted_pdfs_are_refused() {
     let error = leader_sign(b"%PDF-1.7\nnot really a pdf".to_vec(), &leader, None, &step)
         .expect_err("refused");
     assert!(matches!(error, SignError::Pdf(_)), "{error}");
-    let plain = save(&dir, "plain.pdf", &draft());
+    let plain = save(dir, "plain.pdf", &draft());
     let locked = dir.join("locked.pdf");
     let (ok, _, err) = common::peers::run(
         "qpdf",
@@ -547,12 +547,12 @@ fn a_fieldmdp_lock_made_by_pyhanko_is_respected() {
     std::fs::write(dir.join("leader.pem"), leader.certificate_pem()).expect("cert");
     let intermediate = pki.entity("intermediate").expect("intermediate");
     std::fs::write(dir.join("intermediate.pem"), intermediate.certificate_pem()).expect("ca");
-    let input = save(&dir, "draft.pdf", &draft());
+    let input = save(dir, "draft.pdf", &draft());
     let output = dir.join("locked.pdf");
     // pyHanko applies a FieldMDP lock only through a field's /Lock; write that lock into the
     // draft's "chu_ky" field first (an unsigned draft may change freely), then let pyHanko sign.
     let with_lock = add_lock(&std::fs::read(&input).expect("read"), "chu_ky", &["so"]);
-    let locked_input = save(&dir, "draft-lock.pdf", &with_lock);
+    let locked_input = save(dir, "draft-lock.pdf", &with_lock);
     let script = format!(
         r#"
 from pyhanko.sign import signers, fields

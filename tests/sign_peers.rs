@@ -87,7 +87,7 @@ fn the_decree_chain_at_b_lta_passes_pdfsig_qpdf_and_openssl() {
 
     qpdf_check(&path);
 
-    let db = nss_db(&dir, &[&root, &tsa.root_pem]);
+    let db = nss_db(dir, &[&root, &tsa.root_pem]);
     let report = pdfsig(&path, &db);
     // pdfsig checks the two CMS signatures; it cannot verify document timestamps (peers.md).
     let valid = report
@@ -116,7 +116,7 @@ fn the_decree_chain_at_b_lta_passes_pdfsig_qpdf_and_openssl() {
         );
     }
 
-    let roots = bundle(&dir, &[&root, &tsa.root_pem]);
+    let roots = bundle(dir, &[&root, &tsa.root_pem]);
     let extracted = signatures(&signed);
     assert_eq!(extracted.len(), 3, "chu_ky, dau and the document timestamp");
     for (name, cms, content) in &extracted {
@@ -144,12 +144,12 @@ fn the_decree_chain_at_b_lta_passes_pdfsig_qpdf_and_openssl() {
                 "openssl ts -verify: {out}{err}"
             );
         } else {
-            let (ok, report) = openssl_cms_verify(&dir, name, cms, content, &roots);
+            let (ok, report) = openssl_cms_verify(dir, name, cms, content, &roots);
             assert!(ok, "openssl cms -verify {name}: {report}");
             // Changing one signed byte must make openssl refuse.
             let mut tampered = content.clone();
             tampered[content.len() / 2] ^= 1;
-            let (ok, _) = openssl_cms_verify(&dir, name, cms, &tampered, &roots);
+            let (ok, _) = openssl_cms_verify(dir, name, cms, &tampered, &roots);
             assert!(!ok, "openssl accepted tampered content for {name}");
         }
     }
@@ -220,7 +220,7 @@ fn every_key_type_and_scheme_is_accepted_by_every_peer() {
         };
         assert_eq!(records[0]["md"], expected_md, "{name}");
         for (field, cms, content) in signatures(&signed) {
-            let (ok, report) = openssl_cms_verify(&dir, &name, &cms, &content, &root);
+            let (ok, report) = openssl_cms_verify(dir, &name, &cms, &content, &root);
             assert!(ok, "openssl cms -verify {name} {field}: {report}");
         }
         let db = nss_db(&dir.join(&name), &[&root]);

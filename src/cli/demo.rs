@@ -125,7 +125,7 @@ impl Signers {
 /// Run `vanban demo`.
 pub fn run(args: &DemoArgs) -> u8 {
     match demo(args) {
-        Ok(failed) if failed == 0 => EXIT_OK,
+        Ok(0) => EXIT_OK,
         Ok(_) => EXIT_INVALID,
         Err(message) => {
             eprintln!("lỗi: {message}");

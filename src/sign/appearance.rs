@@ -362,11 +362,11 @@ fn seal_content(
 /// A circle of radius `r` stroked with `line` pt, from four Bézier quarter arcs.
 fn circle(out: &mut String, cx: f32, cy: f32, r: f32, line: f32) {
     let k = 0.552_284_8 * r;
-    let _ = write!(
+    let _ = writeln!(
         out,
         "{line:.2} w {:.2} {cy:.2} m {:.2} {:.2} {:.2} {:.2} {cx:.2} {:.2} c \
          {:.2} {:.2} {:.2} {:.2} {:.2} {cy:.2} c {:.2} {:.2} {:.2} {:.2} {cx:.2} {:.2} c \
-         {:.2} {:.2} {:.2} {:.2} {:.2} {cy:.2} c S\n",
+         {:.2} {:.2} {:.2} {:.2} {:.2} {cy:.2} c S",
         cx + r,
         cx + r,
         cy + k,

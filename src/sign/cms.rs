@@ -81,7 +81,7 @@ impl DigestAlgorithm {
     }
 
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         self.ring().output_len()
     }
 }
@@ -136,7 +136,7 @@ fn pss_parameters(digest: DigestAlgorithm) -> Result<Any, CmsError> {
             oid: oid::MGF1,
             parameters: Some(Any::encode_from(&digest.identifier())?),
         },
-        salt_length: digest.len() as u32,
+        salt_length: digest.output_len() as u32,
         trailer_field: 1,
     };
     Ok(Any::encode_from(&params)?)
@@ -203,10 +203,10 @@ impl SignedAttributes {
         digest: DigestAlgorithm,
         chain: Vec<Certificate>,
     ) -> Result<Self, CmsError> {
-        if content_digest.len() != digest.len() {
+        if content_digest.len() != digest.output_len() {
             return Err(CmsError::DigestLength {
                 alg: digest,
-                expected: digest.len(),
+                expected: digest.output_len(),
                 got: content_digest.len(),
             });
         }

@@ -109,10 +109,10 @@ pub fn signatures(doc: &Document) -> Result<Vec<ExistingSignature>, SignError> {
                 Transform::FieldMdp(lock) => locks.push(lock),
             }
         }
-        if let Some(lock) = field.dict.get("Lock") {
-            if let Object::Dict(lock) = view.resolve(lock)? {
-                locks.extend(parse_lock(&view, &lock)?);
-            }
+        if let Some(lock) = field.dict.get("Lock")
+            && let Object::Dict(lock) = view.resolve(lock)?
+        {
+            locks.extend(parse_lock(&view, &lock)?);
         }
         let timestamp = dict.type_name().is_some_and(|t| *t == "DocTimeStamp");
         out.push(ExistingSignature {
@@ -124,10 +124,10 @@ pub fn signatures(doc: &Document) -> Result<Vec<ExistingSignature>, SignError> {
             timestamp,
         });
     }
-    if let Some((reference, p)) = catalog_docmdp(&view)? {
-        if let Some(signature) = out.iter_mut().find(|s| s.reference == reference) {
-            signature.docmdp = signature.docmdp.or(Some(p));
-        }
+    if let Some((reference, p)) = catalog_docmdp(&view)?
+        && let Some(signature) = out.iter_mut().find(|s| s.reference == reference)
+    {
+        signature.docmdp = signature.docmdp.or(Some(p));
     }
     Ok(out)
 }

@@ -389,12 +389,11 @@ fn default_appearance(
     widget: &crate::pdf::Field,
 ) -> Result<(Vec<u8>, f32), SignError> {
     let mut da = widget.dict.get("DA").and_then(Object::as_string).cloned();
-    if da.is_none() {
-        if let Some(parent) = widget.parent {
-            if let Object::Dict(parent) = view.get(parent)? {
-                da = parent.get("DA").and_then(Object::as_string).cloned();
-            }
-        }
+    if da.is_none()
+        && let Some(parent) = widget.parent
+        && let Object::Dict(parent) = view.get(parent)?
+    {
+        da = parent.get("DA").and_then(Object::as_string).cloned();
     }
     if da.is_none() {
         let (form, _) = fields::acroform(view)?;

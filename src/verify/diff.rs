@@ -566,10 +566,10 @@ impl Pass<'_> {
         for key in ["Cert", "CRL", "OCSP"] {
             added += self.dss_array(&empty, &entry, key);
         }
-        if let Some(ts) = entry.get("TS").and_then(Object::as_reference) {
-            if self.is_new(ts) {
-                self.explain(ts);
-            }
+        if let Some(ts) = entry.get("TS").and_then(Object::as_reference)
+            && self.is_new(ts)
+        {
+            self.explain(ts);
         }
         added
     }
@@ -890,10 +890,11 @@ impl Pass<'_> {
     /// A new appearance: the `/AP` entry may point at a new dictionary; the streams it names
     /// must be new objects (an existing stream overwritten stays unexplained).
     fn appearance(&mut self, name: &str, old_ap: Option<&Object>, new_ap: &Object) {
-        if let (Some(Object::Ref(old_ref)), Object::Ref(new_ref)) = (old_ap, new_ap) {
-            if old_ref == new_ref && self.in_update(*new_ref) {
-                self.explain(*new_ref);
-            }
+        if let (Some(Object::Ref(old_ref)), Object::Ref(new_ref)) = (old_ap, new_ap)
+            && old_ref == new_ref
+            && self.in_update(*new_ref)
+        {
+            self.explain(*new_ref);
         }
         if !matches!(self.resolve_new(new_ap), Object::Dict(_)) {
             self.other(

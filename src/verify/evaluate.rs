@@ -323,10 +323,11 @@ fn timestamp_facts(
 /// trusted; else the earliest trusted document timestamp made after the signature; else the
 /// validation time.
 fn proven_time(status: &SignatureStatus, context: &DocumentContext<'_>) -> OffsetDateTime {
-    if let Some(ts) = &status.timestamp {
-        if ts.intact && matches!(ts.trust, Trust::Trusted { .. }) {
-            return ts.time;
-        }
+    if let Some(ts) = &status.timestamp
+        && ts.intact
+        && matches!(ts.trust, Trust::Trusted { .. })
+    {
+        return ts.time;
     }
     let base = status.signed_revision;
     context

@@ -376,9 +376,7 @@ pub fn coverage(document: &Document, found: &FoundSignature, range: &ByteRange) 
 fn covers_revision_end(bytes: &[u8], eof: usize, revision_end: usize, end: usize) -> bool {
     let marker_end = eof + b"%%EOF".len();
     (marker_end..=revision_end).contains(&end)
-        && bytes
-            .get(marker_end..end)
-            .is_some_and(|tail| only_whitespace(tail))
+        && bytes.get(marker_end..end).is_some_and(only_whitespace)
 }
 
 fn only_whitespace(bytes: &[u8]) -> bool {

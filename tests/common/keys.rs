@@ -51,7 +51,7 @@ pub fn chain(leaf_key: KeyPair, leaf_pkcs8: Vec<u8>) -> Chain {
             Certificate::from_der(leaf_cert.der()).expect("leaf der"),
             Certificate::from_der(root_cert.der()).expect("root der"),
         ],
-        leaf_pkcs8: leaf_pkcs8,
+        leaf_pkcs8,
     }
 }
 

@@ -647,9 +647,8 @@ fn add_run(
 fn xml_text(text: &str) -> String {
     text.chars()
         .filter(|c| {
-            let code = u32::from(*c);
-            !(code < 0x20 && *c != '\t' && *c != '\n' && *c != '\r')
-                && !matches!(code, 0xFFFE | 0xFFFF)
+            let control = u32::from(*c) < 0x20 && !matches!(*c, '\t' | '\n' | '\r');
+            !control && !matches!(*c, '\u{FFFE}' | '\u{FFFF}')
         })
         .collect()
 }

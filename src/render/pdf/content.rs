@@ -41,10 +41,10 @@ pub fn field_line_content(
     content.save_state();
     content.set_fill_rgb(0.0, 0.0, 0.0);
     for item in &page.items {
-        if let Item::Text(text) = item {
-            if text.field == Some(field) {
-                draw_text(&mut content, text, height, fonts);
-            }
+        if let Item::Text(text) = item
+            && text.field == Some(field)
+        {
+            draw_text(&mut content, text, height, fonts);
         }
     }
     content.restore_state();
