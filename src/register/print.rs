@@ -395,6 +395,50 @@ mod tests {
     #[test]
     fn landscape_text_width_is_252_mm() {
         assert!((LANDSCAPE_A4.text_width() - mm(252.0)).abs() < 0.01);
-        assert!(LANDSCAPE_A4.width > LANDSCAPE_A4.height);
+    }
+
+    #[test]
+    fn one_section_per_book_with_numbered_headings_and_every_number() {
+        let org = Org::new("CĐN").unwrap();
+        let year = Year::new(2025).unwrap();
+        let record = |book: &str, number: u32, state: NumberState| NumberRecord {
+            key: NumberKey {
+                org: org.clone(),
+                book: Book::new(book).unwrap(),
+                year,
+                number,
+            },
+            state,
+            reserved_at: "2025-03-05T01:00:00.000000Z".to_owned(),
+            reserved_by: "văn thư".to_owned(),
+            void_reason: (state == NumberState::Voided).then(|| "Sai thể thức".to_owned()),
+            voided_at: None,
+            voided_by: None,
+        };
+        let numbers = [
+            record("QĐ", 1, NumberState::Reserved),
+            record("QĐ", 2, NumberState::Voided),
+            record("mật", 1, NumberState::Reserved),
+        ];
+        let composed = outgoing_document(&Cover::plain(&org), &org, year, &numbers, &[]);
+        let regions = composed.regions();
+        assert_eq!(regions.appendices.len(), 2, "one section per book");
+        let tables: Vec<&Table> = composed
+            .blocks
+            .iter()
+            .filter_map(|block| match &block.content {
+                Content::Table(table) => Some(table),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 2);
+        let text = |cell: &Vec<Run>| crate::compose::runs_text(cell);
+        assert_eq!(tables[0].header.len(), 2);
+        assert_eq!(text(&tables[0].header[0][2]), DECREE_COLUMNS[2]);
+        assert_eq!(text(&tables[0].header[1][9]), "(10)");
+        assert_eq!(tables[0].rows.len(), 2);
+        assert_eq!(text(&tables[0].rows[1][0]), "02");
+        assert_eq!(text(&tables[0].rows[1][9]), "Hủy số: Sai thể thức");
+        assert_eq!(tables[1].rows.len(), 1);
     }
 }
