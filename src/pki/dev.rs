@@ -464,6 +464,19 @@ impl DevPki {
     /// service give each person and each issuing organisation they meet a certificate of
     /// their own. The key exists only in the returned signer (with its chain).
     pub fn issue_for(&self, holder: &Holder<'_>) -> Result<KeySigner, DevPkiError> {
+        let (pkcs8, chain) = self.issue_key_for(holder)?;
+        KeySigner::from_pkcs8(pkcs8, chain).map_err(|source| DevPkiError::Signer {
+            name: holder.entity().to_owned(),
+            source,
+        })
+    }
+
+    /// [`DevPki::issue_for`], returning the key itself (PKCS#8 DER, wiped on drop) and the
+    /// chain, for a caller that stores the key encrypted (the service binds it to its user).
+    pub fn issue_key_for(
+        &self,
+        holder: &Holder<'_>,
+    ) -> Result<(Zeroizing<Vec<u8>>, Vec<Vec<u8>>), DevPkiError> {
         let name = holder.entity();
         let ca = self
             .entity(CRL_ISSUER)
@@ -484,10 +497,7 @@ impl DevPki {
         let certificate = params.signed_by(&key, &issuer).map_err(issue)?;
         let mut chain = vec![certificate.der().to_vec()];
         chain.extend(self.chain(CRL_ISSUER));
-        KeySigner::from_pkcs8(pkcs8, chain).map_err(|source| DevPkiError::Signer {
-            name: name.to_owned(),
-            source,
-        })
+        Ok((pkcs8, chain))
     }
 
     /// Write every certificate (`<name>.pem`), chain (`<name>-chain.pem`, leaves only), key

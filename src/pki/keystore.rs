@@ -301,16 +301,22 @@ pub fn open_key_file(
 /// Read every certificate in a PEM file (`BEGIN CERTIFICATE` blocks) or one DER certificate.
 pub fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, KeyStoreError> {
     let bytes = read_bounded(path)?;
+    parse_certificates(&bytes, path)
+}
+
+/// Every certificate in PEM text (`BEGIN CERTIFICATE` blocks) or one DER certificate, from
+/// memory; `path` names the source in errors.
+pub fn parse_certificates(bytes: &[u8], path: &Path) -> Result<Vec<Vec<u8>>, KeyStoreError> {
     let fail = |reason: String| KeyStoreError::Certificates {
         path: path.to_owned(),
         reason,
     };
     if bytes.first() == Some(&0x30) {
-        x509_parser::parse_x509_certificate(&bytes).map_err(|e| fail(e.to_string()))?;
-        return Ok(vec![bytes]);
+        x509_parser::parse_x509_certificate(bytes).map_err(|e| fail(e.to_string()))?;
+        return Ok(vec![bytes.to_vec()]);
     }
     let mut certs = Vec::new();
-    for pem in x509_parser::pem::Pem::iter_from_buffer(&bytes) {
+    for pem in x509_parser::pem::Pem::iter_from_buffer(bytes) {
         let pem = pem.map_err(|e| fail(e.to_string()))?;
         if pem.label == "CERTIFICATE" {
             pem.parse_x509().map_err(|e| fail(e.to_string()))?;
@@ -321,6 +327,17 @@ pub fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, KeyStoreError> {
         return Err(fail("no CERTIFICATE block".to_owned()));
     }
     Ok(certs)
+}
+
+/// DER certificates as PEM text, one `BEGIN CERTIFICATE` block each.
+pub fn certificates_pem(chain: &[Vec<u8>]) -> String {
+    chain
+        .iter()
+        // Encoding bytes in memory as base64 cannot fail; an empty block would show.
+        .map(|der| {
+            der::pem::encode_string("CERTIFICATE", LineEnding::LF, der).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Write `text` to `path`, readable by its owner only (0600 on Unix), replacing any old file.

@@ -49,14 +49,26 @@ const VERIFY_BATCH: i64 = 1_000;
 pub enum AuditAction {
     /// A request was refused because the actor's role does not allow it.
     AuthorizationDenied,
+    /// A draft was created or its data replaced (soạn thảo).
+    DocumentDraft,
     /// A document was issued (ban hành) and entered in the outgoing register.
     DocumentIssue,
     /// A document was received and entered in the incoming register (vào sổ văn bản đến).
     DocumentReceive,
+    /// An issued document was recalled (thu hồi).
+    DocumentRecall,
+    /// A document was sent back to its drafter for revision (trả lại).
+    DocumentReturn,
     /// The organisation's digital signature (dấu) was applied by the văn thư.
     DocumentSeal,
     /// The competent person (người có thẩm quyền) signed.
     DocumentSign,
+    /// An external signature was prepared (the hash left the server).
+    DocumentSignPrepare,
+    /// A draft was submitted to the signer (trình ký).
+    DocumentSubmit,
+    /// An issued document was delivered to its recipients (chuyển, phát hành).
+    DocumentDeliver,
     /// A document's signatures were verified.
     DocumentVerify,
     /// A user logged in.
@@ -67,6 +79,8 @@ pub enum AuditAction {
     NumberReserve,
     /// A reserved number was voided (hủy số) with a reason.
     NumberVoid,
+    /// A user or a signing key was created or changed.
+    UserChange,
 }
 
 impl AuditAction {
@@ -74,6 +88,13 @@ impl AuditAction {
     pub fn code(self) -> &'static str {
         match self {
             AuditAction::AuthorizationDenied => "auth.denied",
+            AuditAction::DocumentDeliver => "document.deliver",
+            AuditAction::DocumentDraft => "document.draft",
+            AuditAction::DocumentRecall => "document.recall",
+            AuditAction::DocumentReturn => "document.return",
+            AuditAction::DocumentSignPrepare => "document.sign_prepare",
+            AuditAction::DocumentSubmit => "document.submit",
+            AuditAction::UserChange => "user.change",
             AuditAction::DocumentIssue => "document.issue",
             AuditAction::DocumentReceive => "document.receive",
             AuditAction::DocumentSeal => "document.seal",
@@ -295,6 +316,40 @@ pub async fn entries(
     limit: i64,
 ) -> Result<Vec<AuditRecord>, RegisterError> {
     entries_upto(register, after, limit, i64::MAX).await
+}
+
+/// The newest `limit` rows about `subject` (a document id, `user:…`), oldest first: a
+/// document's history on its page.
+pub async fn entries_about(
+    register: &Register,
+    subject: &str,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, RegisterError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log \
+         WHERE subject = $1 ORDER BY seq DESC LIMIT $2",
+    )
+    .bind(subject)
+    .bind(limit)
+    .fetch_all(register.reader())
+    .await
+    .map_err(RegisterError::db("đọc nhật ký"))?;
+    let mut records = rows.iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
+    records.reverse();
+    Ok(records)
+}
+
+/// The newest `limit` rows, newest first (the audit page).
+pub async fn latest(register: &Register, limit: i64) -> Result<Vec<AuditRecord>, RegisterError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log \
+         ORDER BY seq DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(register.reader())
+    .await
+    .map_err(RegisterError::db("đọc nhật ký"))?;
+    rows.iter().map(record_of).collect()
 }
 
 async fn entries_upto(

@@ -37,6 +37,22 @@ pub enum RegisterError {
         /// The incoming number it got the first time.
         received: NumberKey,
     },
+    /// A user, key or document with this name or id already exists.
+    #[error("{what} {name} đã có")]
+    AlreadyExists {
+        /// What kind of thing ("người dùng", "văn bản").
+        what: &'static str,
+        /// Its name or id.
+        name: String,
+    },
+    /// Someone else changed the document since it was read (optimistic concurrency): reload.
+    #[error("văn bản {document_id} vừa được người khác thay đổi (phiên bản {expected}); tải lại rồi thử lại")]
+    StaleDocument {
+        /// The document.
+        document_id: String,
+        /// The version the caller read.
+        expected: i64,
+    },
     /// No such number in the register.
     #[error("không có số {key} trong sổ")]
     UnknownNumber {

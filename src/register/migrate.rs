@@ -39,6 +39,7 @@ impl Migration {
 }
 
 const REGISTER: &str = include_str!("migrations/0001_register.sql");
+const WORKFLOW: &str = include_str!("migrations/0003_workflow.sql");
 
 /// Every migration this binary knows, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -53,6 +54,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "append_only",
         sqlite: include_str!("migrations/0002_append_only.sqlite.sql"),
         postgres: include_str!("migrations/0002_append_only.postgres.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "workflow",
+        sqlite: WORKFLOW,
+        postgres: WORKFLOW,
     },
 ];
 

@@ -68,6 +68,8 @@ pub mod audit;
 mod batch;
 /// CSV exports (UTF-8 with BOM, Vietnamese headers).
 pub mod csv;
+/// Văn bản in the service's workflow: state, version, file digests.
+pub mod documents;
 /// The register's error type.
 mod error;
 /// Sổ văn bản đến.
@@ -80,6 +82,8 @@ pub mod migrate;
 pub mod numbering;
 /// Sổ đăng ký văn bản đi.
 pub mod outgoing;
+/// People, sessions and signing keys of the service.
+pub mod people;
 /// The printable outgoing register: a landscape PDF like the decree's model book.
 pub mod print;
 /// Opening SQLite or PostgreSQL; write transactions.

@@ -11,7 +11,7 @@ use super::key::{
     Actor, Book, MAX_NAME_CHARS, MAX_TEXT_CHARS, NumberKey, Org, Sha256, Year, checked_text,
 };
 use super::numbering::{key_details, not_reserved};
-use super::store::Register;
+use super::store::{Register, WriteTx};
 use super::{RegisterError, date_text, parse_date, timestamp};
 
 /// The decree's column headings of the outgoing register, in order (FORMAT.md §5.4).
@@ -74,9 +74,21 @@ pub async fn issue(
     actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<(), RegisterError> {
+    let mut tx = register.begin_write().await?;
+    issue_in(&mut tx, entry, actor, at).await?;
+    tx.commit().await
+}
+
+/// [`issue`] inside the caller's transaction (the service records the document's new state in
+/// the same transaction, so the register and the workflow never disagree).
+pub async fn issue_in(
+    tx: &mut WriteTx,
+    entry: &OutgoingEntry,
+    actor: &Actor,
+    at: OffsetDateTime,
+) -> Result<(), RegisterError> {
     let entry = checked(entry)?;
     let key = &entry.key;
-    let mut tx = register.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE register_number SET state = 'issued' WHERE org = $1 AND book = $2 AND year = $3 \
          AND number = $4 AND state = 'reserved'",
@@ -89,9 +101,9 @@ pub async fn issue(
     .await
     .map_err(tx.error("ban hành"))?;
     if changed.rows_affected() == 0 {
-        return Err(not_reserved(&mut tx, key, "ban hành").await);
+        return Err(not_reserved(tx, key, "ban hành").await);
     }
-    let inserted = insert(&mut tx, &entry, actor, at).await;
+    let inserted = insert(tx, &entry, actor, at).await;
     match inserted {
         Err(error) if RegisterError::is_unique_violation(&error) => {
             return Err(RegisterError::DuplicateNumberSymbol {
@@ -114,8 +126,41 @@ pub async fn issue(
         subject: key.to_string(),
         details,
     };
-    audit::append(&mut tx, &audit_entry).await?;
-    tx.commit().await
+    audit::append(tx, &audit_entry).await?;
+    Ok(())
+}
+
+/// Fill column 8 (Ngày chuyển) and column 9 (Ký nhận) of an issued document, inside the
+/// caller's transaction. Only an empty column 8 is filled: a delivery date is never rewritten.
+pub async fn mark_delivered_in(
+    tx: &mut WriteTx,
+    key: &NumberKey,
+    delivered_on: Date,
+    receipt: Option<&str>,
+) -> Result<(), RegisterError> {
+    let receipt = receipt
+        .map(|r| checked_text("receipt", r, MAX_TEXT_CHARS))
+        .transpose()?;
+    let changed = sqlx::query(
+        "UPDATE outgoing_entry SET delivered_on = $5, receipt = $6 WHERE org = $1 AND book = $2 \
+         AND year = $3 AND number = $4 AND delivered_on IS NULL",
+    )
+    .bind(key.org.as_str())
+    .bind(key.book.as_str())
+    .bind(i64::from(key.year.value()))
+    .bind(i64::from(key.number))
+    .bind(date_text(delivered_on))
+    .bind(receipt)
+    .execute(tx.conn())
+    .await
+    .map_err(tx.error("ghi ngày chuyển"))?;
+    if changed.rows_affected() == 0 {
+        return Err(RegisterError::InvalidField {
+            field: "delivered_on",
+            problem: format!("số {key} chưa ban hành hoặc đã có ngày chuyển"),
+        });
+    }
+    Ok(())
 }
 
 /// The outgoing register of an organisation for a year, by book and number.
