@@ -45,6 +45,9 @@ pub mod verify;
 /// Sổ đăng ký: numbering, the outgoing and incoming registers, the audit log (SQLite or PostgreSQL).
 pub mod register;
 
+/// Quy trình văn bản: draft → signed → numbered, sealed, issued → received, with roles.
+pub mod workflow;
+
 /// The command-line shell.
 pub mod cli;
 
