@@ -45,6 +45,7 @@ pub mod verify;
 /// Sổ đăng ký: numbering, the outgoing and incoming registers, the audit log (SQLite or PostgreSQL).
 pub mod register;
 
+pub mod server;
 /// Quy trình văn bản: draft → signed → numbered, sealed, issued → received, with roles.
 pub mod workflow;
 

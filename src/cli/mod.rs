@@ -24,6 +24,8 @@ pub mod pki;
 pub mod register;
 /// `vanban render`.
 pub mod render;
+/// `vanban serve`: the HTTP service.
+pub mod serve;
 /// `vanban sign`: PAdES signatures (leader, organisation, attachments, copies, external).
 pub mod sign;
 /// `vanban verify` and `vanban bench-verify`: judge the signatures of a PDF.
@@ -63,6 +65,9 @@ pub enum Command {
     /// Run the whole chain on the seed documents with a development PKI (draft, leader-signed,
     /// numbered and sealed, DOCX) into a directory.
     Demo(demo::DemoArgs),
+    /// The HTTP service: API, web pages for each role, registers and audit (first start creates
+    /// the database, a development PKI and demo users, and prints their passwords).
+    Serve(serve::ServeArgs),
     /// Verify the signatures of a PDF (exit 0 valid, 1 invalid or unsigned, 2 unreadable).
     Verify(verify::VerifyArgs),
     /// Measure verification (median per file and per signature), optionally against peers.
@@ -104,6 +109,7 @@ fn dispatch(command: Command) -> u8 {
         Command::Render(args) => render::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::BenchVerify(args) => verify::bench(&args),
     }

@@ -334,9 +334,7 @@ pub fn certificates_pem(chain: &[Vec<u8>]) -> String {
     chain
         .iter()
         // Encoding bytes in memory as base64 cannot fail; an empty block would show.
-        .map(|der| {
-            der::pem::encode_string("CERTIFICATE", LineEnding::LF, der).unwrap_or_default()
-        })
+        .map(|der| der::pem::encode_string("CERTIFICATE", LineEnding::LF, der).unwrap_or_default())
         .collect()
 }
 

@@ -46,7 +46,9 @@ pub enum RegisterError {
         name: String,
     },
     /// Someone else changed the document since it was read (optimistic concurrency): reload.
-    #[error("văn bản {document_id} vừa được người khác thay đổi (phiên bản {expected}); tải lại rồi thử lại")]
+    #[error(
+        "văn bản {document_id} vừa được người khác thay đổi (phiên bản {expected}); tải lại rồi thử lại"
+    )]
     StaleDocument {
         /// The document.
         document_id: String,

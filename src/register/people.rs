@@ -393,7 +393,13 @@ fn user_of(row: &sqlx::any::AnyRow) -> Result<User, RegisterError> {
     let read = RegisterError::db("đọc người dùng");
     let text = |index: usize| row.try_get::<String, _>(index);
     let (name, display_name, role, org, disabled) = (|| {
-        Ok::<_, sqlx::Error>((text(0)?, text(1)?, text(2)?, text(3)?, row.try_get::<i64, _>(4)?))
+        Ok::<_, sqlx::Error>((
+            text(0)?,
+            text(1)?,
+            text(2)?,
+            text(3)?,
+            row.try_get::<i64, _>(4)?,
+        ))
     })()
     .map_err(read)?;
     let role = Role::from_code(&role).ok_or_else(|| RegisterError::Corrupt {

@@ -9,8 +9,8 @@
 //! `argon2` crate defaults to: m = 19 MiB, t = 2, p = 1), off the async threads. Tokens are 32
 //! random bytes from the OS (ring's `SystemRandom`), shown once, stored as SHA-256.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -92,7 +92,10 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Drafter => matches!(action, Draft | Submit | ReadDocuments),
-        Role::Leader => matches!(action, Sign | Return | Recall | ReadDocuments | ReadRegister),
+        Role::Leader => matches!(
+            action,
+            Sign | Return | Recall | ReadDocuments | ReadRegister
+        ),
         Role::Clerk => matches!(
             action,
             Draft
@@ -170,8 +173,11 @@ pub fn password_matches(password: &str, phc: &str) -> bool {
     if password.len() > MAX_PASSWORD_BYTES {
         return false;
     }
-    PasswordHash::new(phc)
-        .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 /// A new random token (64 hex digits) and its digest, which is what gets stored.
@@ -228,7 +234,13 @@ pub async fn login(
                 at,
                 actor: "anonymous".into(),
                 action: AuditAction::LoginFailed,
-                subject: format!("user:{}", crate::text::nfc(name.trim()).chars().take(64).collect::<String>()),
+                subject: format!(
+                    "user:{}",
+                    crate::text::nfc(name.trim())
+                        .chars()
+                        .take(64)
+                        .collect::<String>()
+                ),
                 details: json!({}),
             };
             audit::append_alone(register, &entry).await?;
@@ -306,7 +318,11 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(allows(role, Action::Issue), role == Role::Clerk, "{role}");
             assert_eq!(allows(role, Action::Sign), role == Role::Leader, "{role}");
-            assert_eq!(allows(role, Action::ManageUsers), role == Role::Admin, "{role}");
+            assert_eq!(
+                allows(role, Action::ManageUsers),
+                role == Role::Admin,
+                "{role}"
+            );
         }
         assert!(allows(Role::Drafter, Action::Submit));
         assert!(!allows(Role::Drafter, Action::ReadRegister));

@@ -81,8 +81,16 @@ pub async fn bootstrap(
             .map(|s| s.name.clone())
             .unwrap_or_else(|| "Nguyễn Văn A".to_owned());
         let people = [
-            (format!("chuyenvien{suffix}"), "Trần Thị Bích Ngọc", Role::Drafter),
-            (format!("lanhdao{suffix}"), leader_name.as_str(), Role::Leader),
+            (
+                format!("chuyenvien{suffix}"),
+                "Trần Thị Bích Ngọc",
+                Role::Drafter,
+            ),
+            (
+                format!("lanhdao{suffix}"),
+                leader_name.as_str(),
+                Role::Leader,
+            ),
             (format!("vanthu{suffix}"), "Lê Thị Hồng Nhung", Role::Clerk),
         ];
         for (name, display, role) in people {
@@ -99,15 +107,31 @@ pub async fn bootstrap(
                         name: display,
                         organisation: &org_name,
                     };
-                    Some(store_key(register, &pki, &holder, KeyOwner::User, &user.name, protection, at).await?)
+                    Some(
+                        store_key(
+                            register,
+                            &pki,
+                            &holder,
+                            KeyOwner::User,
+                            &user.name,
+                            protection,
+                            at,
+                        )
+                        .await?,
+                    )
                 }
                 _ => None,
             };
             accounts.push(create(register, user, pin, at).await?);
         }
         let holder = Holder::Organisation { name: &org_name };
-        let seal_pin = store_key(register, &pki, &holder, KeyOwner::Org, org, protection, at).await?;
-        if let Some(clerk) = accounts.iter_mut().rev().find(|a| a.user.role == Role::Clerk) {
+        let seal_pin =
+            store_key(register, &pki, &holder, KeyOwner::Org, org, protection, at).await?;
+        if let Some(clerk) = accounts
+            .iter_mut()
+            .rev()
+            .find(|a| a.user.role == Role::Clerk)
+        {
             clerk.pin = Some(seal_pin);
         }
         if index == 0 {
@@ -127,7 +151,8 @@ pub async fn bootstrap(
 
 /// Read and validate a profiles file.
 pub fn read_profiles(path: &Path) -> Result<ProfilesInput, WorkflowError> {
-    let bytes = parse::read_file(path).map_err(|e| WorkflowError::invalid("profiles", e.to_string()))?;
+    let bytes =
+        parse::read_file(path).map_err(|e| WorkflowError::invalid("profiles", e.to_string()))?;
     parse::read_data(&bytes, path).map_err(|e| WorkflowError::invalid("profiles", e.to_string()))
 }
 
@@ -196,7 +221,9 @@ fn lines(lines: &Lines) -> String {
 
 /// The accounts as a table, for the terminal and the accounts file.
 pub fn accounts_table(accounts: &[Account]) -> String {
-    let mut out = String::from("tên đăng nhập   vai trò       cơ quan                mật khẩu       PIN ký\n");
+    let mut out = String::from(
+        "tên đăng nhập   vai trò       cơ quan                mật khẩu       PIN ký\n",
+    );
     for account in accounts {
         out.push_str(&format!(
             "{:<15} {:<13} {:<22} {:<14} {}\n",
@@ -219,4 +246,103 @@ fn write_accounts(data_dir: &Path, accounts: &[Account]) -> Result<(), WorkflowE
     );
     keystore::write_private(&data_dir.join("demo-accounts.txt"), &text)
         .map_err(|e| WorkflowError::Files(e.to_string()))
+}
+
+/// How a service instance starts ([`start`]).
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// The data directory (files, pending signatures, the development PKI, profiles).
+    pub data_dir: std::path::PathBuf,
+    /// A profiles file; `None` writes and uses [`DEFAULT_PROFILES`] as `DATA/profiles.yaml`.
+    pub profiles: Option<std::path::PathBuf>,
+    /// More trust anchors (files) besides `certs/trusted/` and the development root.
+    pub trust: Vec<std::path::PathBuf>,
+    /// How stored keys are encrypted.
+    pub key_protection: KeyProtection,
+    /// The PAdES level of both signatures.
+    pub level: crate::sign::pades::Level,
+    /// The RFC 3161 TSA.
+    pub tsa_url: Option<String>,
+}
+
+impl StartOptions {
+    /// Defaults for a data directory: embedded profiles, strong key encryption, PAdES B-B.
+    pub fn new(data_dir: impl Into<std::path::PathBuf>) -> StartOptions {
+        StartOptions {
+            data_dir: data_dir.into(),
+            profiles: None,
+            trust: Vec::new(),
+            key_protection: KeyProtection::STRONG,
+            level: crate::sign::pades::Level::BB,
+            tsa_url: None,
+        }
+    }
+}
+
+/// Start a service instance over an open register: first start sets up the demo organisations
+/// (see [`bootstrap`]); every start trusts `certs/trusted/` (when present), the development root
+/// of `DATA/pki/` (when present) and `options.trust`, and embeds the development CRL in the
+/// signatures it makes.
+pub async fn start(
+    register: Register,
+    options: StartOptions,
+    at: OffsetDateTime,
+) -> Result<(super::Workflow, Option<Bootstrapped>), WorkflowError> {
+    let data_dir = options.data_dir.clone();
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| WorkflowError::Files(format!("{}: {e}", data_dir.display())))?;
+    let profiles = match &options.profiles {
+        Some(path) => path.clone(),
+        None => {
+            let path = data_dir.join("profiles.yaml");
+            if !path.exists() {
+                std::fs::write(&path, DEFAULT_PROFILES)
+                    .map_err(|e| WorkflowError::Files(format!("{}: {e}", path.display())))?;
+            }
+            path
+        }
+    };
+    let made = bootstrap(&register, &data_dir, &profiles, options.key_protection, at).await?;
+    let config = config(&options, profiles)?;
+    let workflow = super::Workflow::new(register, config)?;
+    Ok((workflow, made))
+}
+
+fn config(
+    options: &StartOptions,
+    profiles: std::path::PathBuf,
+) -> Result<super::Config, WorkflowError> {
+    use crate::pki::trust::{TrustConfig, TrustStore};
+    let pki_dir = options.data_dir.join("pki");
+    let mut files = options.trust.clone();
+    let dev_root = pki_dir.join("root.pem");
+    if dev_root.exists() {
+        files.push(dev_root);
+    }
+    let base = Path::new("certs")
+        .join("trusted")
+        .is_dir()
+        .then(|| std::path::PathBuf::from("."));
+    let anchors = TrustStore::load(&TrustConfig {
+        base,
+        dirs: Vec::new(),
+        files,
+    })
+    .map_err(|e| WorkflowError::invalid("trust", e.to_string()))?;
+    let mut revocation = crate::pki::revocation::RevocationOptions::default();
+    let crl = pki_dir.join(format!("{}.crl", dev::CRL_ISSUER));
+    if let Ok(der) = std::fs::read(&crl) {
+        revocation.crls.push(der);
+    }
+    let templates = std::sync::Arc::new(crate::compose::Templates::embedded());
+    Ok(super::Config {
+        data_dir: options.data_dir.clone(),
+        profiles: Some(profiles),
+        templates,
+        anchors,
+        revocation,
+        level: options.level,
+        tsa_url: options.tsa_url.clone(),
+        key_protection: options.key_protection,
+    })
 }

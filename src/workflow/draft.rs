@@ -103,7 +103,11 @@ impl Draft {
 
     /// Ký hiệu ("KH-CĐN"), when it could be formed.
     pub fn symbol(&self) -> Option<String> {
-        self.document.number.symbol.as_ref().map(ToString::to_string)
+        self.document
+            .number
+            .symbol
+            .as_ref()
+            .map(ToString::to_string)
     }
 
     /// The signer's name printed under the signature (ô 7b).

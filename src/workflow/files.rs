@@ -44,11 +44,7 @@ impl FileStore {
         }
         let dir = path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let temporary = dir.join(format!(
-            ".{}.{}.tmp",
-            digest.hex(),
-            std::process::id()
-        ));
+        let temporary = dir.join(format!(".{}.{}.tmp", digest.hex(), std::process::id()));
         let mut file = std::fs::File::create(&temporary).map_err(|e| io(&temporary, e))?;
         file.write_all(bytes).map_err(|e| io(&temporary, e))?;
         file.sync_all().map_err(|e| io(&temporary, e))?;

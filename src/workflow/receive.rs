@@ -96,8 +96,15 @@ impl Workflow {
         request: ReceiveRequest,
         at: OffsetDateTime,
     ) -> Result<(IncomingEntry, VerifyOutcome), WorkflowError> {
-        auth::authorize(self.register(), user, Action::Receive, Some(&user.org), "incoming", at)
-            .await?;
+        auth::authorize(
+            self.register(),
+            user,
+            Action::Receive,
+            Some(&user.org),
+            "incoming",
+            at,
+        )
+        .await?;
         let outcome = self.verify(name, bytes, Lang::Vi, Some(user), at).await?;
         if !outcome.passes {
             return Err(WorkflowError::Verify(format!(
@@ -106,10 +113,16 @@ impl Workflow {
             )));
         }
         let local = documents::by_issued_file(self.register(), outcome.sha256).await?;
-        let receipt = self.receipt(user, &outcome, local.as_ref(), request, at).await?;
-        let entry =
-            incoming::receive(self.register(), &receipt, &crate::register::Actor::new(&user.name)?, at)
-                .await?;
+        let receipt = self
+            .receipt(user, &outcome, local.as_ref(), request, at)
+            .await?;
+        let entry = incoming::receive(
+            self.register(),
+            &receipt,
+            &crate::register::Actor::new(&user.name)?,
+            at,
+        )
+        .await?;
         if let Some(row) = local
             && matches!(row.state, DocState::Issued | DocState::Delivered)
         {
@@ -139,9 +152,11 @@ impl Workflow {
                         .number_symbol
                         .or_else(|| row.number_symbol.clone())
                         .unwrap_or_default(),
-                    request
-                        .document_date
-                        .or_else(|| row.issued_on.as_deref().and_then(crate::register::parse_date)),
+                    request.document_date.or_else(|| {
+                        row.issued_on
+                            .as_deref()
+                            .and_then(crate::register::parse_date)
+                    }),
                     request.summary.unwrap_or_else(|| draft.type_and_summary()),
                 )
             }
@@ -192,14 +207,9 @@ impl Workflow {
 }
 
 fn required(value: Option<String>, field: &str) -> Result<String, WorkflowError> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| {
-            WorkflowError::invalid(
-                field,
-                "cần điền (văn bản không do hệ thống này ban hành)",
-            )
-        })
+    value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+        WorkflowError::invalid(field, "cần điền (văn bản không do hệ thống này ban hành)")
+    })
 }
 
 /// Verify PDF or DOCX bytes (blocking).
@@ -213,8 +223,8 @@ pub fn verify_any(
     if bytes.starts_with(b"PK\x03\x04") {
         return Ok(verify_docx(name, &bytes, sha256));
     }
-    let report =
-        verify::verify_bytes(name, bytes, options).map_err(|e| WorkflowError::Verify(e.to_string()))?;
+    let report = verify::verify_bytes(name, bytes, options)
+        .map_err(|e| WorkflowError::Verify(e.to_string()))?;
     let json = report.to_json(lang);
     let verdict = json
         .get("verdict")

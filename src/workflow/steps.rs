@@ -78,8 +78,15 @@ impl Workflow {
     ) -> Result<DocumentRow, WorkflowError> {
         let draft = self.read_source(&new.source, &new.format).await?;
         let org = self.document_org(&draft, user)?;
-        auth::authorize(self.register(), user, Action::Draft, Some(&org), "document:new", at)
-            .await?;
+        auth::authorize(
+            self.register(),
+            user,
+            Action::Draft,
+            Some(&org),
+            "document:new",
+            at,
+        )
+        .await?;
         if let Some(corrected) = &new.corrects {
             let original = self.load(corrected).await?;
             if !matches!(
@@ -123,7 +130,15 @@ impl Workflow {
             "errors": draft.findings.0.iter().filter(|d| d.is_error()).count(),
             "corrects": row.corrects,
         });
-        append(&mut tx, user, AuditAction::DocumentDraft, &row.id, details, at).await?;
+        append(
+            &mut tx,
+            user,
+            AuditAction::DocumentDraft,
+            &row.id,
+            details,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -187,11 +202,7 @@ impl Workflow {
     }
 
     /// What happened to a document, oldest first (from the audit log).
-    pub async fn history(
-        &self,
-        user: &User,
-        id: &str,
-    ) -> Result<Vec<AuditRecord>, WorkflowError> {
+    pub async fn history(&self, user: &User, id: &str) -> Result<Vec<AuditRecord>, WorkflowError> {
         let row = self.document(user, id).await?;
         Ok(audit::entries_about(self.register(), &row.id, 200).await?)
     }
@@ -260,8 +271,14 @@ impl Workflow {
             note: Some(note.clone()),
             ..row
         };
-        self.record(user, &next, AuditAction::DocumentReturn, json!({"note": note}), at)
-            .await
+        self.record(
+            user,
+            &next,
+            AuditAction::DocumentReturn,
+            json!({"note": note}),
+            at,
+        )
+        .await
     }
 
     /// Ký: the competent person signs the draft with the key bound to them, opened by their
@@ -290,7 +307,12 @@ impl Workflow {
             let signer = open_key(&stored, &pin)?;
             let step = step(&config, at);
             let appearance = Appearance::Signature { name };
-            Ok(signing::leader_sign(draft_pdf, &signer, Some(appearance), &step)?)
+            Ok(signing::leader_sign(
+                draft_pdf,
+                &signer,
+                Some(appearance),
+                &step,
+            )?)
         })
         .await;
         let signed = self.audit_pin_failure(user, &row, signed, at).await?;
@@ -355,7 +377,15 @@ impl Workflow {
         documents::insert_external(self.register(), &pending, at).await?;
         let details = json!({"handle": handle, "digest": saved.to_be_signed_digest});
         let mut tx = self.register().begin_write().await?;
-        append(&mut tx, user, AuditAction::DocumentSignPrepare, &row.id, details, at).await?;
+        append(
+            &mut tx,
+            user,
+            AuditAction::DocumentSignPrepare,
+            &row.id,
+            details,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(ExternalPrepared {
             handle,
@@ -414,7 +444,8 @@ impl Workflow {
             Ok(signed.finish(&crate::sign::ltv::ValidationMaterial::default())?)
         })
         .await?;
-        self.record_signed(user, row, &signed, Some(handle), at).await
+        self.record_signed(user, row, &signed, Some(handle), at)
+            .await
     }
 
     /// Cấp số, đóng dấu, ban hành: the văn thư checks the leader's signature, opens the seal
@@ -441,7 +472,9 @@ impl Workflow {
         let opened = blocking(move || open_key(&stored, &pin)).await;
         let org_key = self.audit_pin_failure(user, &row, opened, at).await?;
         let draft = self.draft_of(&row).await?;
-        let date = request.date.unwrap_or_else(|| at.to_offset(signing::vietnam()).date());
+        let date = request
+            .date
+            .unwrap_or_else(|| at.to_offset(signing::vietnam()).date());
         let symbol = draft.symbol().ok_or_else(|| {
             WorkflowError::invalid("symbol", "văn bản chưa có ký hiệu (xem vanban check)")
         })?;
@@ -472,7 +505,10 @@ impl Workflow {
         })
         .await;
         let recorded = match sealed {
-            Ok(bytes) => self.record_issued(user, row, &draft, &key, &symbol, date, &bytes, at).await,
+            Ok(bytes) => {
+                self.record_issued(user, row, &draft, &key, &symbol, date, &bytes, at)
+                    .await
+            }
             Err(error) => Err(error),
         };
         if let Err(error) = &recorded {
@@ -480,8 +516,8 @@ impl Workflow {
             let reason: String = reason.chars().take(MAX_NOTE_CHARS).collect();
             // The number stays on the record as voided; if voiding fails too, it stays reserved
             // (still never given again) and the original error is what the văn thư sees.
-            let _ = numbering::void(self.register(), &key, &reason, &Actor::new(&user.name)?, at)
-                .await;
+            let _ =
+                numbering::void(self.register(), &key, &reason, &Actor::new(&user.name)?, at).await;
         }
         recorded
     }
@@ -495,11 +531,14 @@ impl Workflow {
         receipt: Option<&str>,
         at: OffsetDateTime,
     ) -> Result<DocumentRow, WorkflowError> {
-        let row = self.load_for(user, id, version, Action::Deliver, at).await?;
+        let row = self
+            .load_for(user, id, version, Action::Deliver, at)
+            .await?;
         expect_state(&row, &[DocState::Issued], "chuyển")?;
-        let key = row.number.clone().ok_or_else(|| WorkflowError::Internal(
-            "văn bản đã ban hành mà không có số".into(),
-        ))?;
+        let key = row
+            .number
+            .clone()
+            .ok_or_else(|| WorkflowError::Internal("văn bản đã ban hành mà không có số".into()))?;
         let today = at.to_offset(signing::vietnam()).date();
         let next = DocumentRow {
             state: DocState::Delivered,
@@ -508,8 +547,17 @@ impl Workflow {
         let mut tx = self.register().begin_write().await?;
         outgoing::mark_delivered_in(&mut tx, &key, today, receipt).await?;
         let stored = documents::update(&mut tx, &next, at).await?;
-        let details = json!({"delivered_on": crate::register::date_text(today), "receipt": receipt});
-        append(&mut tx, user, AuditAction::DocumentDeliver, &next.id, details, at).await?;
+        let details =
+            json!({"delivered_on": crate::register::date_text(today), "receipt": receipt});
+        append(
+            &mut tx,
+            user,
+            AuditAction::DocumentDeliver,
+            &next.id,
+            details,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -536,8 +584,14 @@ impl Workflow {
             note: Some(reason.clone()),
             ..row
         };
-        self.record(user, &next, AuditAction::DocumentRecall, json!({"reason": reason}), at)
-            .await
+        self.record(
+            user,
+            &next,
+            AuditAction::DocumentRecall,
+            json!({"reason": reason}),
+            at,
+        )
+        .await
     }
 
     /// The bytes of one of a document's files, for a user who may read it.
@@ -691,7 +745,15 @@ impl Workflow {
             "signed_sha256": digest.hex(), "field": LEADER_FIELD, "external": handle.is_some(),
             "level": self.config().level.name(),
         });
-        append(&mut tx, user, AuditAction::DocumentSign, &next.id, details, at).await?;
+        append(
+            &mut tx,
+            user,
+            AuditAction::DocumentSign,
+            &next.id,
+            details,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -739,7 +801,15 @@ impl Workflow {
             "issued_sha256": digest.hex(), "number": entry.number_symbol(),
             "organisation": organisation(&draft.composed), "field": signing::SEAL_FIELD,
         });
-        append(&mut tx, user, AuditAction::DocumentSeal, &next.id, details, at).await?;
+        append(
+            &mut tx,
+            user,
+            AuditAction::DocumentSeal,
+            &next.id,
+            details,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -758,10 +828,7 @@ impl Workflow {
                 .map_err(|e| WorkflowError::Verify(e.to_string()))
         })
         .await?;
-        let leader = report
-            .signatures
-            .iter()
-            .find(|s| s.field == LEADER_FIELD);
+        let leader = report.signatures.iter().find(|s| s.field == LEADER_FIELD);
         match (leader, report.verdict()) {
             (Some(_), Some(verdict)) if verdict.passes() => Ok(()),
             (None, _) => Err(WorkflowError::Verify(
@@ -817,10 +884,7 @@ fn step(config: &super::Config, at: OffsetDateTime) -> Step<'_> {
 }
 
 /// Decrypt a stored key with its holder's PIN.
-fn open_key(
-    stored: &people::StoredKey,
-    pin: &Passphrase,
-) -> Result<KeySigner, WorkflowError> {
+fn open_key(stored: &people::StoredKey, pin: &Passphrase) -> Result<KeySigner, WorkflowError> {
     let origin = Path::new(&stored.owner);
     let pkcs8 = keystore::decrypt_pkcs8(stored.key_pem.as_bytes(), pin, origin).map_err(
         |error| match error {
