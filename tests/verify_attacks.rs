@@ -846,6 +846,28 @@ attack_tests!(
     cms_signer_certificate_swapped,
 );
 
+/// src/verify/attacks.rs explains every file of the corpus, and lists no file that is missing.
+#[test]
+fn every_case_is_explained_in_the_attack_table() {
+    use vanban::verify::attacks::{ATTACKS, class_of};
+    let built: std::collections::BTreeSet<&str> = corpus().iter().map(|a| a.name).collect();
+    for name in &built {
+        assert!(
+            class_of(name).is_some(),
+            "{name} is not explained in src/verify/attacks.rs"
+        );
+    }
+    for class in ATTACKS {
+        for case in class.cases {
+            assert!(
+                built.contains(case),
+                "{case} ({}) has no file in the corpus",
+                class.name
+            );
+        }
+    }
+}
+
 #[test]
 fn the_form_field_replacement_is_shown_to_the_clerk() {
     let report = check("shadow_replace_form_field_value");
