@@ -26,6 +26,8 @@ pub mod register;
 pub mod render;
 /// `vanban serve`: the HTTP service.
 pub mod serve;
+/// `vanban bench-serve`: load on a running service (numbering, verification, memory).
+pub mod serve_bench;
 /// `vanban sign`: PAdES signatures (leader, organisation, attachments, copies, external).
 pub mod sign;
 /// `vanban verify` and `vanban bench-verify`: judge the signatures of a PDF.
@@ -68,6 +70,8 @@ pub enum Command {
     /// The HTTP service: API, web pages for each role, registers and audit (first start creates
     /// the database, a development PKI and demo users, and prints their passwords).
     Serve(serve::ServeArgs),
+    /// Measure the service under load: numbering clients, verification clients, peak memory.
+    BenchServe(serve_bench::ServeBenchArgs),
     /// Verify the signatures of a PDF (exit 0 valid, 1 invalid or unsigned, 2 unreadable).
     Verify(verify::VerifyArgs),
     /// Measure verification (median per file and per signature), optionally against peers.
@@ -110,6 +114,7 @@ fn dispatch(command: Command) -> u8 {
         Command::Sign(args) => sign::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::BenchServe(args) => serve_bench::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::BenchVerify(args) => verify::bench(&args),
     }

@@ -44,7 +44,15 @@ impl FileStore {
         }
         let dir = path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let temporary = dir.join(format!(".{}.{}.tmp", digest.hex(), std::process::id()));
+        // Unique per process and per call: two requests storing the same file at once each
+        // write their own temporary and the second rename replaces identical bytes.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!(
+            ".{}.{}.{call}.tmp",
+            digest.hex(),
+            std::process::id()
+        ));
         let mut file = std::fs::File::create(&temporary).map_err(|e| io(&temporary, e))?;
         file.write_all(bytes).map_err(|e| io(&temporary, e))?;
         file.sync_all().map_err(|e| io(&temporary, e))?;
