@@ -525,6 +525,19 @@ fn preview_name(row: &DocumentRow) -> &'static str {
     }
 }
 
+/// What a finished step did, in words.
+fn done_word(code: &str) -> &'static str {
+    match code {
+        "submitted" => "đã trình ký",
+        "returned" => "đã trả lại để sửa",
+        "signed" => "đã ký số",
+        "issued" => "đã cấp số, ghi ngày, ký số của cơ quan và ban hành",
+        "delivered" => "đã ghi chuyển",
+        "recalled" => "đã thu hồi",
+        _ => "xong",
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct DocumentQuery {
     done: Option<String>,
@@ -538,7 +551,7 @@ async fn document_page(
 ) -> Response {
     match document_context(&state, &user, &id).await {
         Ok(mut context) => {
-            context["done"] = json!(query.done);
+            context["done"] = json!(query.done.as_deref().map(done_word));
             state.pages.render("document.html", Some(&user), context)
         }
         Err(error) => state.pages.error(Some(&user), error),
