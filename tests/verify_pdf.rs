@@ -205,7 +205,7 @@ fn timestamps_dss_and_document_timestamps_reach_b_lta() {
     let pki = pki();
     let mut certs = pki.chain("leader");
     certs.push(pki.root_der().to_vec());
-    let blt = add_dss(&bt, &certs, &[pki.crl_der.clone()], &[]);
+    let blt = add_dss(&bt, &certs, std::slice::from_ref(&pki.crl_der), &[]);
     let report = verify_with(&blt, &extra);
     assert_eq!(report.verdict(), Some(Verdict::Valid), "{report:#?}");
     let status = &report.signatures[0];
@@ -234,7 +234,12 @@ fn revoked_expired_and_untrusted_signers() {
             ..Spec::default()
         },
     );
-    let with_crl = add_dss(&revoked, &pki.chain("revoked"), &[pki.crl_der.clone()], &[]);
+    let with_crl = add_dss(
+        &revoked,
+        &pki.chain("revoked"),
+        std::slice::from_ref(&pki.crl_der),
+        &[],
+    );
     let report = verify(&with_crl);
     assert_eq!(verdicts(&report), vec![Verdict::Revoked], "{report:#?}");
     assert!(matches!(

@@ -215,6 +215,9 @@ pub const DEV_PKI: &[EntitySpec] = &[
 /// The CA whose CRL is written (`<name>.crl`).
 pub const CRL_ISSUER: &str = "intermediate";
 
+/// A key and its chain: PKCS#8 DER (wiped on drop), then the certificates, leaf first (DER).
+pub type IssuedKey = (Zeroizing<Vec<u8>>, Vec<Vec<u8>>);
+
 /// Where CRLs and OCSP are said to live. `.invalid` (RFC 6761) never resolves, so nothing is
 /// fetched by accident; validators use the files written next to the certificates.
 pub const DEV_URL_BASE: &str = "http://pki.vanban.invalid";
@@ -473,10 +476,7 @@ impl DevPki {
 
     /// [`DevPki::issue_for`], returning the key itself (PKCS#8 DER, wiped on drop) and the
     /// chain, for a caller that stores the key encrypted (the service binds it to its user).
-    pub fn issue_key_for(
-        &self,
-        holder: &Holder<'_>,
-    ) -> Result<(Zeroizing<Vec<u8>>, Vec<Vec<u8>>), DevPkiError> {
+    pub fn issue_key_for(&self, holder: &Holder<'_>) -> Result<IssuedKey, DevPkiError> {
         let name = holder.entity();
         let ca = self
             .entity(CRL_ISSUER)

@@ -715,11 +715,8 @@ async fn verify_upload(
             OffsetDateTime::now_utc(),
         )
         .await?;
-    let status = if outcome.passes {
-        StatusCode::OK
-    } else {
-        StatusCode::OK
-    };
+    // 200 whatever the verdict: the request succeeded, the report says whether the file passes.
+    let status = StatusCode::OK;
     Ok((status, Json(outcome.json)).into_response())
 }
 

@@ -1440,15 +1440,30 @@ mod tests {
             visible: true,
             new_field: false,
         });
-        assert_eq!(permissions(&[dss.clone()], Some(1), &none).len(), 0);
-        assert_eq!(permissions(&[fill.clone()], Some(1), &none).len(), 1);
-        assert_eq!(permissions(&[signature.clone()], Some(1), &none).len(), 1);
+        assert_eq!(
+            permissions(std::slice::from_ref(&dss), Some(1), &none).len(),
+            0
+        );
+        assert_eq!(
+            permissions(std::slice::from_ref(&fill), Some(1), &none).len(),
+            1
+        );
+        assert_eq!(
+            permissions(std::slice::from_ref(&signature), Some(1), &none).len(),
+            1
+        );
         assert_eq!(
             permissions(&[fill.clone(), signature], Some(2), &none).len(),
             0
         );
-        assert_eq!(permissions(&[annotation.clone()], Some(2), &none).len(), 1);
-        assert_eq!(permissions(&[annotation.clone()], None, &none).len(), 1);
+        assert_eq!(
+            permissions(std::slice::from_ref(&annotation), Some(2), &none).len(),
+            1
+        );
+        assert_eq!(
+            permissions(std::slice::from_ref(&annotation), None, &none).len(),
+            1
+        );
         assert_eq!(permissions(&[annotation], Some(3), &none).len(), 0);
         let locked = |name: &str| name == "so";
         assert_eq!(permissions(&[fill], Some(2), &locked).len(), 1);
@@ -1462,7 +1477,10 @@ mod tests {
             visible: true,
             new_field: true,
         });
-        assert_eq!(permissions(&[sneaky.clone()], Some(2), &none).len(), 1);
+        assert_eq!(
+            permissions(std::slice::from_ref(&sneaky), Some(2), &none).len(),
+            1
+        );
         assert_eq!(permissions(&[sneaky], None, &none).len(), 0);
         let invisible = change(ChangeKind::Signature {
             field: "x".into(),
