@@ -13,11 +13,11 @@
 //! under `VANBAN_PASSPHRASE`; there is no prompt). The seeds are embedded in the binary (so the
 //! demo runs anywhere); `--seeds DIR` reads `*.yaml` from a directory instead.
 //!
-//! Numbers come from a local counter per organisation and year kept in `DIR/so-van-ban.json`
-//! (Sổ đăng ký văn bản đi stands in for the register that `vanban::register` will provide),
-//! starting at 01; the date is the seed's own, or today in Vietnam for undated seeds.
+//! Numbers come from the register ([`crate::register`]) in `DIR/vanban.db` (SQLite): one
+//! sequence per organisation and year from 01, recorded with an audit entry; the date is the
+//! seed's own, or today in Vietnam for undated seeds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,7 +25,7 @@ use clap::Args;
 use time::OffsetDateTime;
 
 use crate::cli::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
-use crate::compose::{Block, Composed, Content, Role, SlotKind, Templates};
+use crate::compose::{Composed, Role, Templates};
 use crate::model::parse::{self, ParseOptions};
 use crate::pki::KeySigner;
 use crate::pki::dev::{self, DevKeyAlgorithm, DevPki, DevPkiOptions, Holder};
@@ -38,6 +38,7 @@ use crate::sign::appearance::{Appearance, DEFAULT_SEAL_MM};
 use crate::sign::fill::Issue;
 use crate::sign::pades::{CertificateCheck, Level};
 use crate::sign::workflow::{self, Step};
+use crate::workflow::draft::{block_text, organisation, seal_ring, with_slots};
 
 /// The seed documents, embedded: (name, YAML).
 pub const SEEDS: &[(&str, &[u8])] = &[
@@ -146,7 +147,7 @@ fn demo(args: &DemoArgs) -> Result<usize, String> {
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let mut signers = make_pki(&args.out, args.alg.into(), &passphrase)?;
     let seeds = load_seeds(args.seeds.as_deref())?;
-    let mut register = Register::open(&args.out.join("so-van-ban.json"))?;
+    let mut register = Register::open(&args.out)?;
     let mut failed = 0;
     println!(
         "vanban demo: {} văn bản, PKI {} trong {}, mức {}",
@@ -164,7 +165,7 @@ fn demo(args: &DemoArgs) -> Result<usize, String> {
             }
         }
     }
-    register.save()?;
+    register.close();
     println!(
         "  gốc tin cậy: {} — kiểm tra: pyhanko sign validate --trust {} {}/S.signed.pdf",
         args.out.join("root.pem").display(),
@@ -172,8 +173,9 @@ fn demo(args: &DemoArgs) -> Result<usize, String> {
         args.out.display()
     );
     println!(
-        "  số văn bản: bộ đếm cục bộ theo cơ quan và năm ({}) — chưa dùng vanban::register",
-        args.out.join("so-van-ban.json").display()
+        "  số văn bản: sổ đăng ký văn bản đi {} (vanban register list --data {} --org … --year …)",
+        args.out.join("vanban.db").display(),
+        args.out.display()
     );
     println!("  xong trong {:.1} s", started.elapsed().as_secs_f64());
     Ok(failed)
@@ -309,7 +311,7 @@ fn run_seed(
                 .to_offset(workflow::vietnam())
                 .date()
         });
-    let number = register.next(&organisation, date.year());
+    let number = register.next(&organisation, date.year())?;
     let issue = Issue { number, date };
     let seal = Appearance::Seal {
         ring: seal_ring(&composed),
@@ -334,119 +336,49 @@ fn run_seed(
     ))
 }
 
-/// The composed document with its number and date slots emptied (`None`: a draft) or filled.
-pub fn with_slots(composed: &Composed, issue: Option<&Issue>) -> Composed {
-    let values: BTreeMap<SlotKind, String> = match issue {
-        None => BTreeMap::new(),
-        Some(issue) => issue
-            .values()
-            .into_iter()
-            .filter_map(|(field, value)| {
-                let kind = match field.as_str() {
-                    "so" => SlotKind::Number,
-                    "ngay" => SlotKind::Day,
-                    "thang" => SlotKind::Month,
-                    "nam" => SlotKind::Year,
-                    _ => return None,
-                };
-                Some((kind, value))
-            })
-            .collect(),
-    };
-    let mut out = composed.clone();
-    for block in &mut out.blocks {
-        if let Content::Text(runs) = &mut block.content {
-            for run in runs.iter_mut() {
-                if let Some(kind) = run.slot {
-                    run.text = values.get(&kind).cloned().unwrap_or_default();
-                }
-            }
-        }
-    }
-    if issue.is_none() {
-        out.meta.date = None;
-    }
-    out
-}
-
-fn block_text(composed: &Composed, role: Role) -> Option<String> {
-    composed
-        .blocks
-        .iter()
-        .find(|b| b.role == role)
-        .and_then(text_of)
-}
-
-fn text_of(block: &Block) -> Option<String> {
-    match &block.content {
-        Content::Text(runs) => Some(crate::compose::runs_text(runs)),
-        _ => None,
-    }
-}
-
-/// The issuing organisation's name (ô 2, bold lines).
-fn organisation(composed: &Composed) -> String {
-    let lines: Vec<String> = composed
-        .blocks
-        .iter()
-        .filter(|b| b.role == Role::IssuerName)
-        .filter_map(text_of)
-        .collect();
-    lines.join(" ")
-}
-
-/// The seal's ring: the parent body and the organisation, separated by stars.
-fn seal_ring(composed: &Composed) -> String {
-    let parent: Vec<String> = composed
-        .blocks
-        .iter()
-        .filter(|b| b.role == Role::ParentName)
-        .filter_map(text_of)
-        .collect();
-    let name = organisation(composed);
-    if parent.is_empty() {
-        format!("{name} *")
-    } else {
-        format!("{} * {name} *", parent.join(" "))
-    }
-}
-
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The local stand-in for the outgoing register: the last number per organisation and year.
+/// The demo's sổ đăng ký văn bản đi: the real register, a SQLite file `DIR/vanban.db`, so that
+/// running the demo twice in one directory goes on numbering where it stopped (per
+/// organisation, book `chung`, calendar year), with every number in the audit log.
 struct Register {
-    path: PathBuf,
-    last: BTreeMap<String, u32>,
+    runtime: tokio::runtime::Runtime,
+    register: crate::register::Register,
 }
 
 impl Register {
-    fn open(path: &Path) -> Result<Register, String> {
-        let last = match std::fs::read(path) {
-            Ok(bytes) => {
-                serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?
-            }
-            Err(_) => BTreeMap::new(),
-        };
-        Ok(Register {
-            path: path.to_owned(),
-            last,
-        })
+    fn open(dir: &Path) -> Result<Register, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let options = crate::register::OpenOptions::data_dir(dir).map_err(|e| e.to_string())?;
+        let register = runtime
+            .block_on(crate::register::Register::open_with(&options))
+            .map_err(|e| e.to_string())?;
+        Ok(Register { runtime, register })
     }
 
     /// The next number of `organisation` in `year` (numbers restart each year).
-    fn next(&mut self, organisation: &str, year: i32) -> u32 {
-        let counter = self
-            .last
-            .entry(format!("{organisation}/{year}"))
-            .or_insert(0);
-        *counter += 1;
-        *counter
+    fn next(&mut self, organisation: &str, year: i32) -> Result<u32, String> {
+        use crate::register::{Actor, Book, Org, Year, numbering};
+        let request = numbering::ReserveRequest {
+            org: Org::new(organisation).map_err(|e| e.to_string())?,
+            book: Book::new("chung").map_err(|e| e.to_string())?,
+            year: Year::new(i64::from(year)).map_err(|e| e.to_string())?,
+            actor: Actor::new("cli:demo").map_err(|e| e.to_string())?,
+            at: OffsetDateTime::now_utc(),
+        };
+        let reserved = self
+            .runtime
+            .block_on(numbering::reserve(&self.register, &request))
+            .map_err(|e| e.to_string())?;
+        Ok(reserved.key.number)
     }
 
-    fn save(&self) -> Result<(), String> {
-        let json = serde_json::to_vec_pretty(&self.last).map_err(|e| e.to_string())?;
-        write(&self.path, &json)
+    fn close(self) {
+        self.runtime.block_on(self.register.close());
     }
 }

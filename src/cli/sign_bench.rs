@@ -161,7 +161,7 @@ fn seed_draft() -> Result<Vec<u8>, String> {
         .into_iter()
         .find(|(name, _)| name.starts_with("002"))
         .ok_or("seed 002 missing")?;
-    let draft = crate::cli::demo::with_slots(&composed, None);
+    let draft = crate::workflow::draft::with_slots(&composed, None);
     Ok(render(&draft, &PdfOptions::default())
         .map_err(|e| e.to_string())?
         .bytes)
