@@ -25,6 +25,7 @@ use vanban::workflow::bootstrap::{self, StartOptions};
 /// A service over a fresh data directory (and database), with the demo accounts.
 struct Service {
     app: Router,
+    workflow: vanban::workflow::Workflow,
     /// user name → (password, PIN)
     accounts: HashMap<String, (String, Option<String>)>,
     _dir: tempfile::TempDir,
@@ -65,9 +66,10 @@ async fn service(db_url: Option<String>) -> Service {
         .iter()
         .map(|a| (a.user.name.clone(), (a.password.clone(), a.pin.clone())))
         .collect();
-    let state = AppState::new(workflow).expect("state");
+    let state = AppState::new(workflow.clone()).expect("state");
     Service {
         app: server::app(state),
+        workflow,
         accounts,
         _dir: dir,
     }
@@ -818,4 +820,124 @@ fn pages_walk_login_queue_and_verify_and_escape_input() {
         assert!(html.contains("data-verdict=\"unsigned\""), "{html}");
         assert!(html.contains("id=\"page1\""), "page 1 picture");
     });
+}
+
+/// Ký ngoài: the leader's key stays on the leader's device (here: taken out of the store and
+/// decrypted with the PIN, as a token would hold it); the server sends what to sign and takes
+/// the signature back, and the result is a leader-signed document the văn thư can issue.
+#[test]
+fn external_signing_prepare_then_complete() {
+    use vanban::pki::Signer;
+    use vanban::register::people::{self, KeyOwner};
+    rt(async {
+        let service = service(None).await;
+        let drafter = service.login("chuyenvien").await;
+        let leader = service.login("lanhdao").await;
+        let clerk = service.login("vanthu").await;
+        let doc = create(&service, &drafter, "Tờ trình đề nghị khen thưởng năm 2026").await;
+        let id = doc["id"].as_str().expect("id");
+        assert_eq!(
+            step(&service, &drafter, id, "submit", json!({"version": 1}))
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        let stored = people::key(service.workflow.register(), KeyOwner::User, "lanhdao")
+            .await
+            .expect("query")
+            .expect("the leader's key");
+        let pin = vanban::pki::keystore::Passphrase::new(service.pin("lanhdao"));
+        let origin = std::path::Path::new("token");
+        let pkcs8 = vanban::pki::keystore::decrypt_pkcs8(stored.key_pem.as_bytes(), &pin, origin)
+            .expect("decrypt");
+        let chain = vanban::pki::keystore::parse_certificates(stored.chain_pem.as_bytes(), origin)
+            .expect("chain");
+        let device = vanban::pki::KeySigner::from_pkcs8(pkcs8, chain).expect("signer");
+
+        let drafter_try = step(
+            &service,
+            &drafter,
+            id,
+            "sign/prepare",
+            json!({"version": 2, "certificate": stored.chain_pem}),
+        )
+        .await;
+        assert_eq!(drafter_try.status, StatusCode::FORBIDDEN);
+        let prepared = step(
+            &service,
+            &leader,
+            id,
+            "sign/prepare",
+            json!({"version": 2, "certificate": stored.chain_pem}),
+        )
+        .await;
+        assert_eq!(prepared.status, StatusCode::OK, "{}", prepared.text());
+        let prepared = prepared.json();
+        let to_be_signed: Vec<u8> = (0..prepared["to_be_signed"].as_str().expect("tbs").len())
+            .step_by(2)
+            .map(|i| {
+                u8::from_str_radix(
+                    &prepared["to_be_signed"].as_str().expect("tbs")[i..i + 2],
+                    16,
+                )
+                .expect("hex")
+            })
+            .collect();
+        let digest = ring::digest::digest(&ring::digest::SHA256, &to_be_signed);
+        assert_eq!(
+            prepared["to_be_signed_digest"].as_str(),
+            Some(hex(digest.as_ref()).as_str())
+        );
+        let signature = device.sign(&to_be_signed).expect("sign on the device");
+
+        // A signature over something else is refused; the right one completes.
+        let forged = device.sign(b"something else").expect("sign");
+        let bad = service
+            .post(
+                "/api/sign/complete",
+                Some(&leader),
+                json!({"handle": prepared["handle"], "signature": hex(&forged)}),
+            )
+            .await;
+        assert!(bad.status.is_client_error(), "{}", bad.text());
+        let done = service
+            .post(
+                "/api/sign/complete",
+                Some(&leader),
+                json!({"handle": prepared["handle"], "signature": hex(&signature)}),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        assert_eq!(done.json()["state"], "signed");
+        let version = done.json()["version"].as_i64().expect("version");
+        let issued = step(
+            &service,
+            &clerk,
+            id,
+            "issue",
+            json!({"version": version, "pin": service.pin("vanthu")}),
+        )
+        .await;
+        assert_eq!(issued.status, StatusCode::OK, "{}", issued.text());
+        let pdf = service
+            .get(
+                &format!("/api/documents/{id}/files/issued.pdf"),
+                Some(&clerk),
+            )
+            .await
+            .body;
+        let report = service
+            .call("POST", "/api/verify", None, "application/pdf", pdf)
+            .await
+            .json();
+        assert_eq!(
+            report["verdict"], "valid-with-allowed-changes",
+            "{report:#}"
+        );
+    });
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
