@@ -1027,3 +1027,71 @@ fn attribute_values<'a>(xml: &'a str, prefix: &'a str) -> impl Iterator<Item = S
         .skip(1)
         .filter_map(|rest| rest.split('"').next().map(str::to_owned))
 }
+
+/// `vanban render` puts the signature and seal images the data names into the DOCX (ô 7c, ô 8),
+/// and a missing image file is an error naming it, exit 2.
+#[test]
+fn render_cli_places_the_images_the_data_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(
+        fixtures.join("profiles.yaml"),
+        dir.path().join("profiles.yaml"),
+    )
+    .expect("profiles");
+    std::fs::write(
+        dir.path().join("chu-ky.png"),
+        ring_png(240, 100, [0, 0, 200]),
+    )
+    .expect("png");
+    std::fs::write(dir.path().join("dau.png"), ring_png(200, 200, [230, 0, 0])).expect("png");
+    let source =
+        std::fs::read_to_string(fixtures.join("extra/to_trinh_khen_thuong.yaml")).expect("fixture");
+    let with_images = source.replace(
+        "  name: \"Phạm Thị Thu Trang\"\n",
+        "  name: \"Phạm Thị Thu Trang\"\n  image: \"chu-ky.png\"\n  seal: \"dau.png\"\n",
+    );
+    assert_ne!(with_images, source, "the fixture's signature block changed");
+    let input = dir.path().join("to-trinh.yaml");
+    std::fs::write(&input, &with_images).expect("write");
+    let output = dir.path().join("to-trinh.docx");
+    let run = Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .arg("render")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("vanban render");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let bytes = std::fs::read(&output).expect("docx");
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let media = archive
+        .file_names()
+        .filter(|n| n.starts_with("word/media/"))
+        .count();
+    assert_eq!(
+        media,
+        2,
+        "signature and seal: {:?}",
+        archive.file_names().collect::<Vec<_>>()
+    );
+
+    std::fs::remove_file(dir.path().join("dau.png")).expect("remove");
+    let missing = Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .arg("render")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("vanban render");
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("dau.png") && stderr.contains("seal"),
+        "{stderr}"
+    );
+}

@@ -60,13 +60,18 @@ pub fn run(args: &RenderArgs) -> u8 {
         profiles: args.profiles.clone(),
         templates: args.templates.clone(),
     };
-    let composed = match load::composed(&args.file, &sources) {
-        Ok(composed) => composed,
+    let loaded = load::templates(&sources).and_then(|templates| {
+        let doc = load::document(&args.file, &sources, &templates)?;
+        let composed = crate::compose::compose(&doc, &templates)?;
+        Ok((doc, composed))
+    });
+    let (doc, composed) = match loaded {
+        Ok(loaded) => loaded,
         Err(diagnostics) => return report(&diagnostics, EXIT_UNREADABLE),
     };
     let bytes = match format {
         Format::Pdf => render_pdf(&composed, args),
-        Format::Docx => render_docx(&composed),
+        Format::Docx => render_docx(&doc, &composed),
     };
     match bytes {
         Ok(bytes) => write(&args.output, &bytes),
@@ -112,8 +117,12 @@ fn render_pdf(composed: &Composed, args: &RenderArgs) -> Result<Vec<u8>, u8> {
     }
 }
 
-fn render_docx(composed: &Composed) -> Result<Vec<u8>, u8> {
-    docx::render(composed, &DocxOptions::default()).map_err(|error| {
+fn render_docx(doc: &crate::model::Document, composed: &Composed) -> Result<Vec<u8>, u8> {
+    let options = DocxOptions::from_document(doc).map_err(|error| {
+        eprintln!("lỗi: {error}");
+        EXIT_UNREADABLE
+    })?;
+    docx::render(composed, &options).map_err(|error| {
         eprintln!("lỗi: {error}");
         EXIT_UNREADABLE
     })

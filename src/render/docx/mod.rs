@@ -43,6 +43,51 @@ pub struct DocxOptions {
     pub seal: Option<DocxImage>,
 }
 
+impl DocxOptions {
+    /// The signature and seal images the document's data names (`signature.image`,
+    /// `signature.seal`, or the profile's seal), read from their files; none when the data
+    /// names none. A file that cannot be read, or is larger than
+    /// [`crate::limits::MAX_IMAGE_BYTES`], is an error naming the field.
+    pub fn from_document(doc: &crate::model::Document) -> Result<DocxOptions, DocxError> {
+        let Some(signature) = &doc.signature else {
+            return Ok(DocxOptions::default());
+        };
+        Ok(DocxOptions {
+            signature: signature
+                .image
+                .as_deref()
+                .map(|p| read_image(p, "signature"))
+                .transpose()?,
+            seal: signature
+                .seal
+                .as_deref()
+                .map(|p| read_image(p, "seal"))
+                .transpose()?,
+        })
+    }
+}
+
+fn read_image(path: &std::path::Path, what: &'static str) -> Result<DocxImage, DocxError> {
+    use std::io::Read;
+    let unreadable = |reason: String| DocxError::Image {
+        what,
+        reason: format!("{}: {reason}", path.display()),
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut png = Vec::new();
+    file.take(crate::limits::MAX_IMAGE_BYTES as u64 + 1)
+        .read_to_end(&mut png)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if png.len() > crate::limits::MAX_IMAGE_BYTES {
+        return Err(DocxError::ImageTooLarge {
+            what,
+            bytes: png.len(),
+            max: crate::limits::MAX_IMAGE_BYTES,
+        });
+    }
+    Ok(DocxImage { png, width: None })
+}
+
 /// Why a DOCX could not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
