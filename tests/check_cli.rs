@@ -407,3 +407,59 @@ fn explicit_profiles_file() {
     let (code, report) = check_json(&file, &["--profiles", profiles.to_str().expect("path")]);
     assert_eq!(code, 0, "{report:#}");
 }
+
+/// `vanban schema` prints a JSON Schema (draft 2020-12) that the `jsonschema` Python package
+/// accepts as a schema, that every fixture validates against, and that rejects wrong data
+/// (a number where text goes, an unknown field).
+#[test]
+fn schema_is_valid_and_every_fixture_conforms() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .arg("schema")
+        .output()
+        .expect("vanban schema");
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema_path = dir.path().join("schema.json");
+    std::fs::write(&schema_path, &output.stdout).expect("write");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let script = r#"
+import json, sys, glob, os, yaml
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+Draft202012Validator.check_schema(schema)
+v = Draft202012Validator(schema)
+files = sorted(glob.glob(os.path.join(sys.argv[2], 'seeds', '*.yaml')) + glob.glob(os.path.join(sys.argv[2], 'extra', '*.yaml')))
+assert len(files) >= 9, files
+for f in files:
+    errors = list(v.iter_errors(yaml.safe_load(open(f, encoding='utf-8'))))
+    assert not errors, (f, [e.message for e in errors[:3]])
+doc = yaml.safe_load(open(files[0], encoding='utf-8'))
+bad = dict(doc, title=5)
+assert list(v.iter_errors(bad)), 'a number as title must fail'
+bad = dict(doc, tieu_de='x')
+assert list(v.iter_errors(bad)), 'an unknown field must fail'
+print('ok', len(files))
+"#;
+    let run = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&schema_path)
+        .arg(&fixtures)
+        .output()
+        .expect("python3");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if stderr.contains("No module named") && std::env::var("CI").map_or(true, |v| v != "true") {
+        eprintln!("skipped: {stderr} (pip install jsonschema pyyaml; .ci/run does)");
+        return;
+    }
+    assert!(
+        run.status.success(),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}

@@ -124,7 +124,9 @@ fn schema() -> u8 {
     let schema = schemars::schema_for!(crate::model::input::DocumentInput);
     match serde_json::to_string_pretty(&schema) {
         Ok(text) => {
-            println!("{text}");
+            use std::io::Write;
+            // A closed pipe (`vanban schema | head`) is not an error of ours.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             EXIT_OK
         }
         Err(error) => {
