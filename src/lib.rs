@@ -9,7 +9,33 @@
 //!                                            recipients ◄── verify (Status, report)
 //! ```
 //!
-//! The leaves [`diag`], [`limits`] and [`text`] are open to every module.
+//! The leaves [`diag`], [`limits`] and [`text`] are open to every module. Below the pipeline,
+//! [`register`] keeps the books (numbers, sổ đi/sổ đến, people, documents, the audit log),
+//! [`workflow`] runs the decree's chain over everything above it, and [`server`] and [`cli`]
+//! are thin shells over [`workflow`] and [`register`].
+//!
+//! ## Where this layout departs from STYLE.md §2, and why
+//!
+//! - **`Signer` lives in [`pki`], not `sign`.** A key file, a PKCS#12 file, a PKCS#11 token and
+//!   an external signer are kinds of key, opened and checked (certificate, algorithm, PIN) by
+//!   the same code that reads certificates; `sign` only asks a `Signer` for a signature, and
+//!   `verify` can import [`pki`] for chains without coming near signing code.
+//! - **No crate-wide `error.rs`.** Each layer has its own typed error (thiserror) and the shells
+//!   map them once: [`workflow::WorkflowError`] for the chain, `server::error::ApiError` for
+//!   HTTP statuses, exit codes in [`cli`]. One enum over every layer would make `server` match
+//!   on PDF-lexer variants it can do nothing with.
+//! - **`stamp.rs` is `sign::fill` + `sign::appearance`.** Filling the number and date fields and
+//!   drawing a signature's appearance are separate steps with separate rules (FORMAT.md §5.2:
+//!   the number and date are form values under DocMDP P=2; the seal is the organisation
+//!   signature's widget appearance).
+//! - **`sign::workflow`** holds the two signing steps of the chain as pure functions
+//!   (leader signs, clerk fills and seals), so that `vanban sign`, `vanban demo` and the service
+//!   ([`workflow`]) sign the same way; [`workflow`] adds roles, storage and audit around them.
+//! - **No `ooxml/` yet.** DOCX files are written by `render::docx` (docx-rs) and, when received,
+//!   inspected only through their zip directory; OOXML package signatures are neither made nor
+//!   checked yet, and a signed DOCX is reported as not evaluated, never as valid.
+//! - **[`oid`]** is a leaf of constants shared by `sign`, `verify` and [`pki`], so that an OID is
+//!   spelled once.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -45,6 +71,7 @@ pub mod verify;
 /// Sổ đăng ký: numbering, the outgoing and incoming registers, the audit log (SQLite or PostgreSQL).
 pub mod register;
 
+/// The HTTP service: JSON API (OpenAPI at `/openapi.json`) and server-rendered pages per role.
 pub mod server;
 /// Quy trình văn bản: draft → signed → numbered, sealed, issued → received, with roles.
 pub mod workflow;
