@@ -1,7 +1,9 @@
 //! A real PKCS#11 token (SoftHSM2) signs through `cryptoki`, and openssl verifies.
 //!
-//! The test initialises its own token in a temporary directory: SoftHSM2 reads its configuration
-//! path from `SOFTHSM2_CONF` when the module is initialised, so this file sets that variable.
+//! Under `.ci/run` the token is the one the script initialised (`softhsm2-util --init-token`,
+//! label `vanban-test`), named by `VANBAN_TEST_SOFTHSM2_CONF`; elsewhere the test initialises
+//! its own token in a temporary directory. SoftHSM2 reads its configuration path from
+//! `SOFTHSM2_CONF` when the module is initialised, so this file sets that variable.
 //! Setting the environment is only sound while no other thread reads it, so this file holds
 //! exactly one `#[test]`, and it sets the variable before starting any thread.
 
@@ -48,15 +50,30 @@ fn softhsm_token_signs_what_openssl_verifies() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pkcs11-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("tokens")).expect("token dir");
-    let conf = dir.join("softhsm2.conf");
-    let conf_text = format!(
-        "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-        dir.join("tokens").display()
-    );
-    std::fs::write(&conf, conf_text).expect("conf");
+    let prepared = std::env::var("VANBAN_TEST_SOFTHSM2_CONF")
+        .ok()
+        .filter(|c| !c.is_empty());
+    let conf = match &prepared {
+        Some(conf) => std::path::PathBuf::from(conf),
+        None => {
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "under CI, .ci/run initialises the token and sets VANBAN_TEST_SOFTHSM2_CONF"
+            );
+            let conf = dir.join("softhsm2.conf");
+            let conf_text = format!(
+                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+                dir.join("tokens").display()
+            );
+            std::fs::write(&conf, conf_text).expect("conf");
+            conf
+        }
+    };
     // SAFETY: the only test in this binary, before any thread is started (see the file doc).
     unsafe { std::env::set_var("SOFTHSM2_CONF", &conf) };
-    init_token();
+    if prepared.is_none() {
+        init_token();
+    }
 
     let pki = dev::generate(&DevPkiOptions::new(DevKeyAlgorithm::P256)).expect("dev pki");
     provision_token(&pki);

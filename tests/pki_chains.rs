@@ -2409,3 +2409,81 @@ fn the_development_pki_validates_with_its_crl() {
         path.revocation[0].status
     );
 }
+
+/// A responder that answers with a response made for another request (a replay: its nonce is
+/// not the one we sent) is not believed: the status stays unknown with the nonce mismatch as
+/// the reason, and the path fails under the Required policy.
+#[test]
+fn an_ocsp_response_with_another_nonce_is_refused() {
+    use std::io::{Read as _, Write as _};
+    let dir = TempDir::new("ocsp-nonce");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}/",
+        listener.local_addr().expect("addr").port()
+    );
+    let pki = Pki::make(&with_urls(Some(url), None), dir.path());
+    let (leaf, int, resp) = (pki.get("leaf"), pki.get("int"), pki.get("resp"));
+    let files = OcspFiles::write(&pki, leaf, int, resp, None, dir.path());
+    // The replayed response: a real openssl answer to a request carrying another nonce.
+    let stale_nonce = [0x5a_u8; 32];
+    let request = vanban::pki::revocation::ocsp_request(&leaf.der, &int.der, Some(&stale_nonce))
+        .expect("request");
+    fs::write(dir.path().join("replay-req.der"), request).expect("write");
+    let (reqin, respout) = (
+        dir.path().join("replay-req.der"),
+        dir.path().join("replay-resp.der"),
+    );
+    openssl(&[
+        a("ocsp"),
+        a("-index"),
+        files.index.as_os_str(),
+        a("-CA"),
+        files.ca.as_os_str(),
+        a("-rsigner"),
+        files.rsigner.as_os_str(),
+        a("-rkey"),
+        files.rkey.as_os_str(),
+        a("-reqin"),
+        reqin.as_os_str(),
+        a("-respout"),
+        respout.as_os_str(),
+        a("-ndays"),
+        a("30"),
+    ]);
+    let replay = fs::read(&respout).expect("response");
+    let server = std::thread::spawn(move || {
+        for stream in listener.incoming().take(1) {
+            let mut stream = stream.expect("connection");
+            let mut buffer = vec![0u8; 16 * 1024];
+            let _ = stream.read(&mut buffer);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                replay.len()
+            );
+            stream.write_all(head.as_bytes()).expect("head");
+            stream.write_all(&replay).expect("body");
+        }
+    });
+    let options = RevocationOptions {
+        policy: RevocationPolicy::Required,
+        crls: pki.crls(&[root_crl()]),
+        network: network(Duration::from_secs(10)),
+        ..RevocationOptions::default()
+    };
+    let store = pki.trust_store();
+    let outcome = PathRequest::new(&leaf.der, &store, AT)
+        .with_pool([int.der.as_slice()])
+        .with_revocation(&options)
+        .validate();
+    server.join().expect("server");
+    let text = format!("{outcome:?}");
+    assert!(
+        outcome.is_err(),
+        "a replayed OCSP response must not validate: {text}"
+    );
+    assert!(
+        text.contains("RevocationUnknown") && text.contains("OcspNonceMismatch"),
+        "{text}"
+    );
+}

@@ -54,7 +54,12 @@ fn text(output: &Output) -> String {
 fn pki_dir(alg: &'static str) -> &'static Path {
     static P256: OnceLock<PathBuf> = OnceLock::new();
     static RSA: OnceLock<PathBuf> = OnceLock::new();
-    let cell = if alg == "p256" { &P256 } else { &RSA };
+    static RSA3072: OnceLock<PathBuf> = OnceLock::new();
+    let cell = match alg {
+        "p256" => &P256,
+        "rsa3072" => &RSA3072,
+        _ => &RSA,
+    };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("init-{alg}"));
         let out = vanban(
@@ -135,6 +140,20 @@ fn rsa2048_chain_verifies_with_openssl() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn rsa3072_chain_verifies_with_openssl() {
+    let dir = pki_dir("rsa3072");
+    assert_chain_verifies(dir);
+    for cert in ["leader.pem", "org.pem", "root.pem"] {
+        let out = openssl(&["x509", "-in", cert, "-noout", "-text"], dir);
+        assert!(
+            text(&out).contains("Public-Key: (3072 bit)"),
+            "{cert}: {}",
+            text(&out)
+        );
+    }
 }
 
 #[test]
