@@ -37,6 +37,13 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Keep files in this S3-compatible endpoint (http://host:port) instead of DATA/files;
+    /// credentials from VANBAN_S3_ACCESS_KEY_ID and VANBAN_S3_SECRET_ACCESS_KEY.
+    #[arg(long, value_name = "URL", requires = "s3_bucket")]
+    pub s3_endpoint: Option<String>,
+    /// The bucket for --s3-endpoint.
+    #[arg(long, value_name = "BUCKET", requires = "s3_endpoint")]
+    pub s3_bucket: Option<String>,
     /// Worker threads [default: the number of cores]
     #[arg(long)]
     pub threads: Option<usize>,
@@ -72,6 +79,11 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     let mut options = StartOptions::new(&data);
     options.profiles = args.profiles.clone();
     options.trust = args.trust.clone();
+    if let (Some(endpoint), Some(bucket)) = (&args.s3_endpoint, &args.s3_bucket) {
+        options.s3 = Some(
+            crate::workflow::s3::S3Config::from_env(endpoint, bucket).map_err(|e| e.to_string())?,
+        );
+    }
     if let Some(tsa) = &args.tsa {
         options.tsa_url = Some(tsa.clone());
         options.level = Level::BT;

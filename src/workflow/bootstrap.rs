@@ -263,6 +263,8 @@ pub struct StartOptions {
     pub level: crate::sign::pades::Level,
     /// The RFC 3161 TSA.
     pub tsa_url: Option<String>,
+    /// Files in an S3-compatible bucket instead of `DATA/files`.
+    pub s3: Option<super::s3::S3Config>,
 }
 
 impl StartOptions {
@@ -275,6 +277,7 @@ impl StartOptions {
             key_protection: KeyProtection::STRONG,
             level: crate::sign::pades::Level::BB,
             tsa_url: None,
+            s3: None,
         }
     }
 }
@@ -344,5 +347,6 @@ fn config(
         level: options.level,
         tsa_url: options.tsa_url.clone(),
         key_protection: options.key_protection,
+        s3: options.s3.clone(),
     })
 }

@@ -3,8 +3,9 @@
 //! renamed into place, so a crash never leaves a half-written file under a real name, and a
 //! name always holds the bytes it names (checked again on every read).
 //!
-//! Several service instances on one PostgreSQL share this directory (a network mount); an
-//! S3-compatible store would be a second implementation of `put`/`get`, not built yet.
+//! Several service instances on one PostgreSQL share this directory (a network mount), or an
+//! S3-compatible object store ([`S3Config`]: objects `files/ab/abcdef…` in one bucket, written
+//! with one signed PUT each, so that a reader never sees part of an object).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,11 +14,13 @@ use crate::limits::MAX_FILE_BYTES;
 use crate::register::Sha256;
 
 use super::WorkflowError;
+use super::s3::{S3Config, S3Store};
 
-/// The file store under a data directory.
+/// The file store: a directory, or an S3-compatible bucket.
 #[derive(Debug, Clone)]
 pub struct FileStore {
     root: PathBuf,
+    s3: Option<S3Store>,
 }
 
 impl FileStore {
@@ -26,7 +29,16 @@ impl FileStore {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         Ok(FileStore {
             root: dir.to_owned(),
+            s3: None,
         })
+    }
+
+    /// The store in an S3-compatible bucket.
+    pub fn s3(config: S3Config) -> FileStore {
+        FileStore {
+            root: PathBuf::from("files"),
+            s3: Some(S3Store::new(config)),
+        }
     }
 
     /// Store `bytes`; returns their digest. Storing the same bytes twice is a no-op.
@@ -38,6 +50,10 @@ impl FileStore {
             )));
         }
         let digest = Sha256::digest(bytes);
+        if let Some(s3) = &self.s3 {
+            s3.put(&object_key(digest), bytes)?;
+            return Ok(digest);
+        }
         let path = self.path_of(digest);
         if path.exists() {
             return Ok(digest);
@@ -63,12 +79,22 @@ impl FileStore {
 
     /// The bytes stored under `digest`, checked against it.
     pub fn get(&self, digest: Sha256) -> Result<Vec<u8>, WorkflowError> {
-        let path = self.path_of(digest);
-        let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+        let (bytes, name) = match &self.s3 {
+            Some(s3) => (
+                s3.get(&object_key(digest), MAX_FILE_BYTES)?,
+                s3.describe(&object_key(digest)),
+            ),
+            None => {
+                let path = self.path_of(digest);
+                (
+                    std::fs::read(&path).map_err(|e| io(&path, e))?,
+                    path.display().to_string(),
+                )
+            }
+        };
         if Sha256::digest(&bytes) != digest {
             return Err(WorkflowError::Files(format!(
-                "{}: nội dung không khớp SHA-256 (tệp bị sửa ngoài hệ thống)",
-                path.display()
+                "{name}: nội dung không khớp SHA-256 (tệp bị sửa ngoài hệ thống)"
             )));
         }
         Ok(bytes)
@@ -78,6 +104,12 @@ impl FileStore {
         let hex = digest.hex();
         self.root.join(&hex[..2]).join(hex)
     }
+}
+
+/// The object key of a digest: `files/ab/abcdef…`, as in the directory.
+fn object_key(digest: Sha256) -> String {
+    let hex = digest.hex();
+    format!("files/{}/{hex}", &hex[..2])
 }
 
 fn io(path: &Path, error: std::io::Error) -> WorkflowError {

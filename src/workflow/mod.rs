@@ -29,6 +29,7 @@ pub mod draft;
 mod error;
 pub mod files;
 pub mod receive;
+pub mod s3;
 mod steps;
 
 use std::path::PathBuf;
@@ -66,6 +67,8 @@ pub struct Config {
     pub tsa_url: Option<String>,
     /// How keys stored by the service are encrypted.
     pub key_protection: KeyProtection,
+    /// Files in an S3-compatible bucket instead of `DATA/files`.
+    pub s3: Option<s3::S3Config>,
 }
 
 /// The workflow: cheap to clone, one per service instance.
@@ -84,7 +87,10 @@ struct Inner {
 impl Workflow {
     /// The workflow over an open register; the file store is `DATA/files`.
     pub fn new(register: Register, config: Config) -> Result<Workflow, WorkflowError> {
-        let files = FileStore::open(&config.data_dir.join("files"))?;
+        let files = match &config.s3 {
+            Some(s3) => FileStore::s3(s3.clone()),
+            None => FileStore::open(&config.data_dir.join("files"))?,
+        };
         std::fs::create_dir_all(config.data_dir.join("pending"))
             .map_err(|e| WorkflowError::Files(format!("{}: {e}", config.data_dir.display())))?;
         Ok(Workflow {
