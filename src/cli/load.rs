@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::compose::{self, Composed, Templates};
-use crate::diag::{Diagnostic, Diagnostics, FieldPath, Origin};
+use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::model::Document;
-use crate::model::parse::{self, ParseError, ParseOptions};
+use crate::model::parse::{self, ParseOptions};
 
 /// Where the inputs of one document come from.
 #[derive(Debug, Clone, Default)]
@@ -55,18 +55,4 @@ pub fn composed(file: &Path, sources: &Sources) -> Result<Composed, Diagnostics>
 }
 
 /// A parse error as one diagnostic at its path, line or byte offset.
-pub fn parse_diagnostics(error: ParseError) -> Diagnostics {
-    let origin = match (&error, error.path()) {
-        (ParseError::Profiles { file, .. }, Some(path)) => {
-            Origin::Field(FieldPath::new(format!("{}:{path}", file.display())))
-        }
-        (_, Some(path)) => Origin::Field(path.clone()),
-        (ParseError::NotUtf8 { offset }, None) => Origin::Offset(*offset as u64),
-        _ => Origin::Input,
-    };
-    Diagnostics(vec![Diagnostic::error(
-        "unreadable",
-        origin,
-        error.detail(),
-    )])
-}
+pub use crate::workflow::draft::parse_diagnostics;

@@ -164,6 +164,15 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit_page))
 }
 
+/// One of the heavy-work permits (see [`super::AppState::heavy`]).
+async fn permit(state: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    state
+        .heavy
+        .acquire()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()))
+}
+
 fn see_other(to: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(to) {
@@ -616,24 +625,22 @@ async fn run_action(
     let at = OffsetDateTime::now_utc();
     let workflow = &state.workflow;
     let v = form.version;
-    match form.action.as_str() {
+    let done = match form.action.as_str() {
         "submit" => workflow
             .submit(user, id, v, at)
             .await
-            .map(|_| "đã trình ký")?,
+            .map(|_| "submitted")?,
         "return" => workflow
             .return_document(user, id, v, filled(&form.note, "note")?, at)
             .await
-            .map(|_| "đã trả lại")?,
+            .map(|_| "returned")?,
         "sign" => {
             let pin = filled(&form.pin, "pin")?;
-            let _permit = state.heavy.acquire().await.map_err(|e| {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
-            })?;
+            let _permit = permit(state).await?;
             workflow
                 .sign(user, id, v, pin, at)
                 .await
-                .map(|_| "đã ký số")?
+                .map(|_| "signed")?
         }
         "issue" => {
             let pin = filled(&form.pin, "pin")?.to_owned();
@@ -642,22 +649,20 @@ async fn run_action(
             } else {
                 Some(parse_date(&form.date)?)
             };
-            let _permit = state.heavy.acquire().await.map_err(|e| {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
-            })?;
+            let _permit = permit(state).await?;
             workflow
                 .issue(user, id, v, IssueRequest { pin, date }, at)
                 .await
-                .map(|_| "đã ban hành")?
+                .map(|_| "issued")?
         }
         "deliver" => workflow
             .deliver(user, id, v, None, at)
             .await
-            .map(|_| "đã ghi chuyển")?,
+            .map(|_| "delivered")?,
         "recall" => workflow
             .recall(user, id, v, filled(&form.note, "note")?, at)
             .await
-            .map(|_| "đã thu hồi")?,
+            .map(|_| "recalled")?,
         other => {
             return Err(ApiError::field(
                 "action",
@@ -665,14 +670,7 @@ async fn run_action(
             ));
         }
     };
-    Ok(match form.action.as_str() {
-        "submit" => "submitted",
-        "return" => "returned",
-        "sign" => "signed",
-        "issue" => "issued",
-        "deliver" => "delivered",
-        _ => "recalled",
-    })
+    Ok(done)
 }
 
 async fn document_action(
@@ -743,11 +741,7 @@ async fn receive_form(
     user: &User,
     multipart: &mut Multipart,
 ) -> Result<String, ApiError> {
-    let _permit = state
-        .heavy
-        .acquire()
-        .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()))?;
+    let _permit = permit(state).await?;
     let mut file: Option<(Vec<u8>, String)> = None;
     let mut request = ReceiveRequest {
         book: None,
@@ -827,11 +821,7 @@ async fn verify_form(
     user: Option<&User>,
     multipart: &mut Multipart,
 ) -> Result<Value, ApiError> {
-    let _permit = state
-        .heavy
-        .acquire()
-        .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()))?;
+    let _permit = permit(state).await?;
     let mut file = None;
     while let Some(field) = multipart
         .next_field()
