@@ -1095,3 +1095,86 @@ fn render_cli_places_the_images_the_data_names() {
         "{stderr}"
     );
 }
+
+/// The break rules in the Word file: the styles ask for widow and orphan control by default
+/// and keep headings with the next paragraph, and LibreOffice, laying out the Kế hoạch with a
+/// filler of growing length, never leaves the signature row on a page without body text.
+#[test]
+fn break_rules_hold_in_libreoffice_wherever_the_page_ends() {
+    let dir = work_dir("break_rules");
+    let base = render(&ke_hoach(), &DocxOptions::default()).expect("render");
+    let styles = zip_part(&base, "word/styles.xml");
+    let defaults = &styles[..styles.find("</w:docDefaults>").expect("docDefaults")];
+    assert!(
+        defaults.contains("<w:widowControl/>"),
+        "widow/orphan control is not on by default"
+    );
+    let fillers: Vec<usize> = (0..14).map(|step| step * 30).collect();
+    let paths: Vec<PathBuf> = fillers
+        .iter()
+        .map(|&words| {
+            let mut composed = ke_hoach();
+            let closing = composed
+                .blocks
+                .iter()
+                .position(|block| block.role == Role::Closing)
+                .expect("a closing paragraph");
+            let filler = (0..words)
+                .map(|i| {
+                    [
+                        "Công", "đoàn", "ngành", "Y", "tế", "phối", "hợp", "thực", "hiện",
+                    ][i % 9]
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            if words > 0 {
+                composed
+                    .blocks
+                    .insert(closing, text(Role::Paragraph, &filler));
+            }
+            let path = dir.join(format!("filler_{words:03}.docx"));
+            std::fs::write(
+                &path,
+                render(&composed, &DocxOptions::default()).expect("render"),
+            )
+            .expect("write docx");
+            path
+        })
+        .collect();
+    let pdfs = convert_to_pdf(&dir, &paths);
+    let mut row_pages = BTreeSet::new();
+    for (words, pdf) in fillers.iter().zip(&pdfs) {
+        let count = pages(pdf);
+        let page = (1..=count)
+            .find(|&page| page_text(pdf, page).contains("Nơi nhận:"))
+            .unwrap_or_else(|| panic!("filler {words}: no page has Nơi nhận"));
+        let text = page_text(pdf, page);
+        let above: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .take_while(|line| !line.contains("Nơi nhận:"))
+            .filter(|line| !line.is_empty() && !line.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        assert!(
+            above.len() >= 2,
+            "filler {words}: page {page} of {count} starts with the signature row: {above:?}"
+        );
+        println!(
+            "filler {words}: row on page {page}/{count}, {} lines above",
+            above.len()
+        );
+        row_pages.insert(page);
+    }
+    assert!(
+        row_pages.len() >= 2,
+        "the sweep never moved the signature row to another page: {row_pages:?}"
+    );
+}
+
+fn zip_part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut part = archive.by_name(name).expect("part");
+    let mut text = String::new();
+    part.read_to_string(&mut text).expect("utf-8 part");
+    text
+}

@@ -219,7 +219,7 @@ fn push_doc_defaults(xml: &mut String) {
             r#"<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>"#,
             r#"<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>"#,
             r#"<w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/>"#,
-            "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>",
+            "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/>",
             r#"<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>"#,
             "</w:pPr></w:pPrDefault></w:docDefaults>",
             r#"<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">"#,
