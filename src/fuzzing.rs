@@ -96,9 +96,9 @@ pub fn cms_signed_data(data: &[u8]) {
     use crate::verify::{chain::EmbeddedIn, cms, evaluate, evidence, revision, timestamp};
     let der = match revision::der_element(data) {
         Some((element, _)) => element,
-        None => data,
+        None => std::borrow::Cow::Borrowed(data),
     };
-    let Ok(view) = cms::parse(der) else {
+    let Ok(view) = cms::parse(&der) else {
         return;
     };
     let digest = view.digest().ok().map(|d| d.digest(data));
@@ -109,7 +109,7 @@ pub fn cms_signed_data(data: &[u8]) {
         let _ = evaluate::identity(&view.certificates[index]);
     }
     let _ = evidence::from_cms(&view, EmbeddedIn::Cms);
-    let _ = timestamp::check_token(der, &|d: cms::Digest| d.digest(b"imprint"));
+    let _ = timestamp::check_token(&der, &|d: cms::Digest| d.digest(b"imprint"));
     if let Some(token) = &facts.timestamp_token {
         let _ = timestamp::check_token(token, &|d: cms::Digest| d.digest(&view.signer.signature));
     }
@@ -128,4 +128,32 @@ pub fn verify_pdf(data: &[u8]) {
         let _ = report.to_json(crate::verify::status::Lang::Vi);
         let _ = report.to_text(crate::verify::status::Lang::En);
     }
+}
+
+/// Read `data` as document data (YAML, then JSON), and when it reads, lint it, compose it and
+/// render both outputs: every step must give a value or diagnostics, never panic. The source
+/// path is in a directory that does not exist, so that no `profiles.yaml` is picked up.
+pub fn document_data(data: &[u8]) {
+    use crate::compose::{Templates, compose};
+    use crate::model::lint::{Lang, lint};
+    use crate::model::parse::parse_document;
+    use crate::render::{docx, pdf};
+    let templates = Templates::embedded();
+    for source in ["/nonexistent/fuzz.yaml", "/nonexistent/fuzz.json"] {
+        let Ok(document) = parse_document(data, std::path::Path::new(source)) else {
+            continue;
+        };
+        let _ = lint(&document, Lang::Vi);
+        let Ok(composed) = compose(&document, &templates) else {
+            continue;
+        };
+        let _ = pdf::render(&composed, &pdf::PdfOptions::default());
+        let _ = docx::render(&composed, &docx::DocxOptions::default());
+    }
+}
+
+/// Inspect `data` as an uploaded DOCX package (the zip directory, the signature parts) the way
+/// the service's verify and receive steps do: never panic, bounded by the entry limit.
+pub fn docx_package(data: &[u8]) {
+    let _ = crate::workflow::receive::docx_signature_parts(data);
 }

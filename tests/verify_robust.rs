@@ -1,10 +1,13 @@
 //! Hostile structure: truncated files, broken and looping xref chains, object-stream bombs,
 //! huge `/Length` values, deep nesting, tree cycles. Each is reported as `malformed` with the
 //! reader's reason (a file that is not a PDF at all is an error, exit 2), quickly and within
-//! the reader's memory limits; no timing is asserted. Then the fuzz entry points over
-//! thousands of deterministic mutations.
+//! the reader's memory limits. Each hostile file also goes through the `vanban verify`
+//! command under GNU time: its peak memory must stay under 200 MB, and a watchdog (not a
+//! benchmark: `vanban bench-verify` gives the figures) catches a hang. Then the fuzz entry
+//! points over thousands of deterministic mutations.
 
 mod common {
+    pub mod mutate;
     pub mod signed_pdf;
 }
 
@@ -14,6 +17,7 @@ use vanban::verify::report::Report;
 use vanban::verify::status::Verdict;
 use vanban::verify::{Options, VerifyError, verify_bytes};
 
+use common::mutate::{Rng, mutate, mutations};
 use common::signed_pdf::{Spec, anchors, base_pdf, cms_for, pki, sign, update, verify};
 
 /// A small PDF with a classic xref table: `objects` are (number, body) and `trailer` is
@@ -64,7 +68,7 @@ fn check(bytes: Vec<u8>) -> Report {
 }
 
 fn assert_malformed(name: &str, bytes: Vec<u8>, reason_contains: &str) {
-    let report = check(bytes);
+    let report = check(bytes.clone());
     assert_eq!(
         report.verdict(),
         Some(Verdict::Malformed),
@@ -78,6 +82,85 @@ fn assert_malformed(name: &str, bytes: Vec<u8>, reason_contains: &str) {
     assert_eq!(report.exit_code(), 1, "{name}");
     let json = report.to_json(Default::default());
     assert_eq!(json["verdict"], "malformed", "{name}");
+    let run = run_cli(name, &bytes, None);
+    assert_eq!(run.verdict, "malformed", "{name}: the command says {run:?}");
+    assert_eq!(run.exit, 1, "{name}");
+}
+
+/// The command's answer on a file, with its peak memory and wall time.
+#[derive(Debug)]
+struct CliRun {
+    exit: i32,
+    verdict: String,
+    peak_kb: u64,
+    seconds: f64,
+}
+
+/// Peak resident memory allowed to `vanban verify` on any input (issue 7: under 200 MB).
+const MAX_PEAK_KB: u64 = 200 * 1024;
+/// A hang, not a slow run: the release figures are `vanban bench-verify`'s.
+const WATCHDOG_SECONDS: f64 = 30.0;
+
+/// Run `vanban verify --json FILE` under `/usr/bin/time` and check the memory bound.
+fn run_cli(name: &str, bytes: &[u8], trust: Option<&std::path::Path>) -> CliRun {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("verify_robust");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let file = dir.join(format!("{stem}.pdf"));
+    std::fs::write(&file, bytes).expect("write");
+    let times = dir.join(format!("{stem}.time"));
+    let mut command = std::process::Command::new("/usr/bin/time");
+    command
+        .arg("-f")
+        .arg("%M %e")
+        .arg("-o")
+        .arg(&times)
+        .arg(env!("CARGO_BIN_EXE_vanban"))
+        .args(["verify", "--json"]);
+    if let Some(trust) = trust {
+        command.arg("--trust").arg(trust);
+    }
+    let output = command
+        .arg(&file)
+        .output()
+        .expect("GNU time (/usr/bin/time, Debian package `time`; .ci/run installs it)");
+    let measured = std::fs::read_to_string(&times).expect("time's output");
+    let mut fields = measured
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace();
+    let peak_kb: u64 = fields.next().and_then(|v| v.parse().ok()).expect("%M");
+    let seconds: f64 = fields.next().and_then(|v| v.parse().ok()).expect("%e");
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    let run = CliRun {
+        exit: output.status.code().unwrap_or(-1),
+        verdict: json["verdict"].as_str().unwrap_or_default().to_owned(),
+        peak_kb,
+        seconds,
+    };
+    println!(
+        "{name}: {} bytes, verdict {}, peak {} KB, {:.2} s",
+        bytes.len(),
+        run.verdict,
+        run.peak_kb,
+        run.seconds
+    );
+    assert!(
+        run.peak_kb < MAX_PEAK_KB,
+        "{name}: vanban verify peaked at {} KB",
+        run.peak_kb
+    );
+    assert!(
+        run.seconds < WATCHDOG_SECONDS,
+        "{name}: vanban verify ran {} s",
+        run.seconds
+    );
+    run
 }
 
 #[test]
@@ -326,61 +409,14 @@ fn a_ten_megabyte_signed_pdf_verifies() {
     assert_eq!(report.verdict(), Some(Verdict::Valid), "{report:#?}");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     std::fs::write(dir.join("signed-10mb.pdf"), &signed).expect("write");
-}
-
-/// xorshift64*: deterministic mutations without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-fn mutate(rng: &mut Rng, input: &[u8], focus: std::ops::Range<usize>) -> Vec<u8> {
-    let mut data = input.to_vec();
-    for _ in 0..1 + rng.below(4) {
-        if data.is_empty() {
-            break;
-        }
-        let span = focus.start.min(data.len())..focus.end.min(data.len()).max(1);
-        let at = span.start + rng.below(span.len().max(1));
-        let at = at.min(data.len() - 1);
-        match rng.below(6) {
-            0 => data[at] ^= 1 << rng.below(8),
-            1 => data[at] = rng.next() as u8,
-            2 => data.truncate(at),
-            3 => {
-                let end = (at + 1 + rng.below(16)).min(data.len());
-                data.drain(at..end);
-            }
-            4 => {
-                let end = (at + 1 + rng.below(32)).min(data.len());
-                let copy = data[at..end].to_vec();
-                let to = rng.below(data.len());
-                data.splice(to..to, copy);
-            }
-            _ => {
-                let byte = [0x30, 0x80, 0x82, 0xff, 0x00, b'<', b'>', b'[', b']'][rng.below(9)];
-                data.insert(at, byte);
-            }
-        }
-    }
-    data
-}
-
-fn mutations(default: usize) -> usize {
-    std::env::var("VANBAN_MUTATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    let root = dir.join("verify_robust-root.pem");
+    let pem = der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, pki().root_der())
+        .expect("pem");
+    std::fs::write(&root, pem).expect("root");
+    let run = run_cli("signed-10mb", &signed, Some(&root));
+    assert_eq!((run.exit, run.verdict.as_str()), (0, "valid"), "{run:?}");
+    // A 10 MB file read, hashed and parsed once: well under the bound, with room for a copy.
+    assert!(run.peak_kb < 100 * 1024, "{run:?}");
 }
 
 #[test]

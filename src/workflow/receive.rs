@@ -272,7 +272,7 @@ fn verify_docx(name: &str, bytes: &[u8], sha256: Sha256) -> VerifyOutcome {
 }
 
 /// The names of the package's signature parts, reading only the zip directory.
-fn docx_signature_parts(bytes: &[u8]) -> Result<Vec<String>, String> {
+pub fn docx_signature_parts(bytes: &[u8]) -> Result<Vec<String>, String> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("tệp DOCX hỏng (zip): {e}"))?;
     if archive.len() > MAX_DOCX_ENTRIES {
