@@ -70,13 +70,29 @@ impl fmt::Display for Name {
     }
 }
 
-/// A string (`(literal)` or `<hex>`), as its decoded bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A string (`(literal)` or `<hex>`), as its decoded bytes. Two strings are equal when their
+/// bytes are: the form they were written in carries no meaning (ISO 32000-2 §7.3.4), and
+/// another writer (pyHanko rewrites hex strings as literals) must not make a value "change".
+#[derive(Debug, Clone)]
 pub struct PdfString {
     /// The bytes, escapes resolved.
     pub bytes: Vec<u8>,
     /// Written as a hex string; the writer keeps the form.
     pub hex: bool,
+}
+
+impl PartialEq for PdfString {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for PdfString {}
+
+impl std::hash::Hash for PdfString {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes.hash(state);
+    }
 }
 
 impl PdfString {
@@ -476,6 +492,18 @@ mod tests {
         assert_eq!(&string.bytes[..2], &[0xfe, 0xff]);
         assert_eq!(string.to_text(), text);
         assert_eq!(PdfString::text("Signature1").bytes, b"Signature1");
+    }
+
+    #[test]
+    fn hex_and_literal_forms_of_the_same_bytes_are_equal() {
+        // pyHanko rewrites `<FEFF0053>` as `(\376\377\000S)`: the same value.
+        let hex = Object::String(PdfString::hex(vec![0xfe, 0xff, 0x00, 0x53]));
+        let literal = Object::String(PdfString::literal(vec![0xfe, 0xff, 0x00, 0x53]));
+        assert_eq!(hex, literal);
+        assert_ne!(
+            hex,
+            Object::String(PdfString::hex(vec![0xfe, 0xff, 0x00, 0x54]))
+        );
     }
 
     #[test]

@@ -490,19 +490,55 @@ fn verify_signature(
         .as_deref()
         .ok_or(SignatureProblem::NoSignedAttributes)?;
     let digest = digest.map_err(SignatureProblem::Algorithm)?;
-    let algorithm = ring_algorithm(signer, &cert, digest).map_err(SignatureProblem::Algorithm)?;
+    let check = signature_check(signer, &cert, digest).map_err(SignatureProblem::Algorithm)?;
     let key = cert.public_key().subject_public_key.data.as_ref();
-    UnparsedPublicKey::new(algorithm, key)
-        .verify(message, &signer.signature)
-        .map_err(|_| SignatureProblem::Invalid)
+    let verified = match check {
+        Check::Ring(algorithm) => UnparsedPublicKey::new(algorithm, key)
+            .verify(message, &signer.signature)
+            .is_ok(),
+        Check::PssSalt { digest, salt } => {
+            pss_salt_verifies(key, digest, salt, message, &signer.signature)
+        }
+    };
+    verified.then_some(()).ok_or(SignatureProblem::Invalid)
 }
 
-/// ring's verification algorithm for this SignerInfo and certificate key.
-fn ring_algorithm(
+/// How a signature value is checked.
+enum Check {
+    /// By ring: every scheme it implements.
+    Ring(&'static dyn VerificationAlgorithm),
+    /// RSASSA-PSS whose salt is not as long as the hash. RFC 8017 allows any salt length and
+    /// some signers write the largest (endesive: 222 bytes for RSA-2048 with SHA-256); ring
+    /// verifies only salt = hash length, so RustCrypto's `rsa` checks these.
+    PssSalt {
+        /// The hash of the message and of MGF1.
+        digest: Digest,
+        /// The salt length in bytes.
+        salt: usize,
+    },
+}
+
+/// RSASSA-PSS with MGF1 over `digest` and a salt of `salt` bytes, by the `rsa` crate.
+fn pss_salt_verifies(key: &[u8], digest: Digest, salt: usize, message: &[u8], sig: &[u8]) -> bool {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    let Ok(public) = rsa::RsaPublicKey::from_pkcs1_der(key) else {
+        return false;
+    };
+    let hashed = digest.digest(message);
+    let scheme = match digest {
+        Digest::Sha256 => rsa::Pss::new_with_salt::<sha2::Sha256>(salt),
+        Digest::Sha384 => rsa::Pss::new_with_salt::<sha2::Sha384>(salt),
+        Digest::Sha512 => rsa::Pss::new_with_salt::<sha2::Sha512>(salt),
+    };
+    public.verify(scheme, &hashed, sig).is_ok()
+}
+
+/// How to check the signature value of this SignerInfo with this certificate's key.
+fn signature_check(
     signer: &SignerInfoView,
     cert: &X509Certificate<'_>,
     digest: Digest,
-) -> Result<&'static dyn VerificationAlgorithm, AlgorithmProblem> {
+) -> Result<Check, AlgorithmProblem> {
     let mismatch = |key| AlgorithmProblem::Mismatch {
         algorithm: signer.signature_algorithm.to_string(),
         key,
@@ -513,42 +549,43 @@ fn ring_algorithm(
             if bits < MIN_RSA_BITS {
                 return Err(AlgorithmProblem::WeakKey(bits));
             }
-            rsa_algorithm(signer, digest).ok_or_else(|| mismatch("RSA"))
+            rsa_check(signer, digest).ok_or_else(|| mismatch("RSA"))
         }
-        Ok(PublicKey::EC(_)) => ecdsa_algorithm(signer, cert, digest).ok_or_else(|| mismatch("EC")),
+        Ok(PublicKey::EC(_)) => ecdsa_algorithm(signer, cert, digest)
+            .map(Check::Ring)
+            .ok_or_else(|| mismatch("EC")),
         _ => Err(AlgorithmProblem::Unknown(
             cert.public_key().algorithm.algorithm.to_id_string(),
         )),
     }
 }
 
-fn rsa_algorithm(
-    signer: &SignerInfoView,
-    digest: Digest,
-) -> Option<&'static dyn VerificationAlgorithm> {
+fn rsa_check(signer: &SignerInfoView, digest: Digest) -> Option<Check> {
     let implied = match signer.signature_algorithm {
         oid::RSA_ENCRYPTION => Some(digest),
         oid::SHA256_WITH_RSA => Some(Digest::Sha256),
         oid::SHA384_WITH_RSA => Some(Digest::Sha384),
         oid::SHA512_WITH_RSA => Some(Digest::Sha512),
-        oid::RSASSA_PSS => return pss_algorithm(signer, digest),
+        oid::RSASSA_PSS => return pss_check(signer, digest),
         _ => None,
     }?;
     if implied != digest {
         return None;
     }
-    Some(match digest {
+    Some(Check::Ring(match digest {
         Digest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
         Digest::Sha384 => &signature::RSA_PKCS1_2048_8192_SHA384,
         Digest::Sha512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-    })
+    }))
 }
 
-/// RSASSA-PSS as ring implements it: MGF1 with the same hash, salt as long as the hash.
-fn pss_algorithm(
-    signer: &SignerInfoView,
-    digest: Digest,
-) -> Option<&'static dyn VerificationAlgorithm> {
+/// Most salt bytes accepted in RSASSA-PSS parameters: 1,024 (an RSA-8192 key's largest salt
+/// with SHA-256 is 990; anything longer cannot verify).
+const MAX_PSS_SALT: u64 = 1_024;
+
+/// RSASSA-PSS: MGF1 with the message's hash (SHA-1 refused); ring when the salt is as long as
+/// the hash, else the `rsa` crate.
+fn pss_check(signer: &SignerInfoView, digest: Digest) -> Option<Check> {
     let params = Any::from_der(signer.signature_parameters.as_deref()?).ok()?;
     let mut hash = None;
     let mut salt = 20u64; // RFC 4055 default
@@ -561,14 +598,20 @@ fn pss_algorithm(
         }
     }
     let hash = hash?; // the SHA-1 default is refused
-    if hash != digest || salt != hash.ring().output_len() as u64 {
+    if hash != digest || salt > MAX_PSS_SALT {
         return None;
     }
-    Some(match hash {
+    if salt != hash.ring().output_len() as u64 {
+        return Some(Check::PssSalt {
+            digest: hash,
+            salt: salt as usize,
+        });
+    }
+    Some(Check::Ring(match hash {
         Digest::Sha256 => &signature::RSA_PSS_2048_8192_SHA256,
         Digest::Sha384 => &signature::RSA_PSS_2048_8192_SHA384,
         Digest::Sha512 => &signature::RSA_PSS_2048_8192_SHA512,
-    })
+    }))
 }
 
 fn ecdsa_algorithm(

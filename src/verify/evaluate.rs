@@ -77,6 +77,13 @@ fn read_parts(found: &FoundSignature, document: &Document) -> Result<Parts, Box<
         .get("M")
         .and_then(Object::as_string)
         .and_then(pdf_date);
+    if found.orphan {
+        status.notes.push(
+            "trường chữ ký không có trong /AcroForm /Fields: trình đọc theo chuẩn PDF không hiển thị nó \
+             (the signature field is not listed in /AcroForm /Fields; viewers that follow the standard do not show it)"
+                .into(),
+        );
+    }
     if dirty_tail {
         status
             .notes

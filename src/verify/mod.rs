@@ -40,6 +40,7 @@
 //!   signing); annotations after signing need a P=3 certification.
 
 pub mod attacks;
+pub mod ber;
 pub mod chain;
 pub mod cms;
 pub mod diff;

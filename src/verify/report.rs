@@ -153,6 +153,9 @@ fn write_signature(out: &mut String, number: usize, status: &SignatureStatus, la
     for reason in reasons {
         let _ = writeln!(out, "  - {}", reason.text(lang));
     }
+    for note in &status.notes {
+        let _ = writeln!(out, "  {}: {note}", labels.note);
+    }
 }
 
 /// The facts below the signer: algorithms, timestamp, coverage, PAdES level, chain.
@@ -216,6 +219,7 @@ struct Labels {
     ok: &'static str,
     broken: &'static str,
     none: &'static str,
+    note: &'static str,
 }
 
 impl Labels {
@@ -237,6 +241,7 @@ impl Labels {
                 ok: "hợp lệ",
                 broken: "không hợp lệ",
                 none: "không có",
+                note: "Ghi chú",
             },
             Lang::En => Labels {
                 signature: "Signature",
@@ -254,6 +259,7 @@ impl Labels {
                 ok: "valid",
                 broken: "invalid",
                 none: "none",
+                note: "Note",
             },
         }
     }

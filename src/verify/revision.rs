@@ -11,6 +11,7 @@
 //! a range at all (missing, negative, overlapping, past the end of the file) makes the
 //! signature malformed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -56,6 +57,10 @@ pub struct FoundSignature {
     pub sig_ref: Option<ObjRef>,
     /// The signature dictionary, as of `revision`.
     pub dict: Dict,
+    /// A widget with a signature value that a page shows but `/AcroForm /Fields` does not
+    /// list: poppler's `pdfsig -add-signature` (22.12) writes its field so when the document
+    /// already has a form. Evaluated like any signature, and reported as such.
+    pub orphan: bool,
     /// The first revision in which the field holds this value.
     pub revision: usize,
     /// Approval, certification (with P) or document timestamp.
@@ -85,12 +90,18 @@ pub fn find_signatures(document: &Document) -> Vec<FoundSignature> {
         let Ok(fields) = view.fields() else {
             continue;
         };
-        for field in fields.iter().filter(|f| f.is_signature()) {
-            let Some(value) = field.dict.get("V") else {
+        let listed: Vec<(String, ObjRef, Dict, bool)> = fields
+            .iter()
+            .filter(|f| f.is_signature())
+            .map(|f| (f.name.clone(), f.reference, f.dict.clone(), false))
+            .collect();
+        let orphans = orphan_signature_widgets(&view, &fields);
+        for (name, field_ref, field_dict, orphan) in listed.into_iter().chain(orphans) {
+            let Some(value) = field_dict.get("V") else {
                 continue;
             };
             let sig_ref = value.as_reference();
-            let key = (field.name.clone(), sig_ref, field.reference);
+            let key = (name.clone(), sig_ref, field_ref);
             if found.contains_key(&key) || found.len() >= MAX_SIGNATURES {
                 continue;
             }
@@ -103,10 +114,11 @@ pub fn find_signatures(document: &Document) -> Vec<FoundSignature> {
             found.insert(
                 key,
                 FoundSignature {
-                    field: field.name.clone(),
-                    field_ref: field.reference,
+                    field: name,
+                    field_ref,
                     sig_ref,
                     dict,
+                    orphan,
                     revision: index,
                     kind,
                 },
@@ -117,6 +129,63 @@ pub fn find_signatures(document: &Document) -> Vec<FoundSignature> {
         .into_iter()
         .filter_map(|key| found.remove(&key))
         .collect()
+}
+
+/// Most annotations looked at per page for orphan signature widgets: 10,000 (a page of an
+/// official document has a handful; the bound keeps a hostile `/Annots` cheap).
+const MAX_ANNOTS_PER_PAGE: usize = 10_000;
+
+/// Signature widgets with a value that some page's `/Annots` holds but the form does not
+/// list (name, object, dictionary, `true`). The name is the widget's `/T`, or its object
+/// number when it has none. Pages that cannot be walked give none.
+fn orphan_signature_widgets(
+    view: &View<'_>,
+    fields: &[crate::pdf::Field],
+) -> Vec<(String, ObjRef, Dict, bool)> {
+    let known: std::collections::HashSet<ObjRef> = fields.iter().map(|f| f.reference).collect();
+    let Ok(pages) = view.pages() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for page in pages {
+        let Some(annots) = page.dict.get("Annots").and_then(|a| view.resolve(a).ok()) else {
+            continue;
+        };
+        let Some(annots) = annots.as_array() else {
+            continue;
+        };
+        for reference in annots
+            .iter()
+            .take(MAX_ANNOTS_PER_PAGE)
+            .filter_map(Object::as_reference)
+        {
+            if known.contains(&reference) || out.iter().any(|(_, r, _, _)| *r == reference) {
+                continue;
+            }
+            let Ok(Object::Dict(dict)) = view.get(reference) else {
+                continue;
+            };
+            let is_sig_widget = dict
+                .get("Subtype")
+                .and_then(Object::as_name)
+                .is_some_and(|n| *n == "Widget")
+                && dict
+                    .get("FT")
+                    .and_then(Object::as_name)
+                    .is_some_and(|n| *n == "Sig")
+                && dict.get("Parent").is_none();
+            if !is_sig_widget || dict.get("V").is_none() || out.len() >= MAX_SIGNATURES {
+                continue;
+            }
+            let name = dict
+                .get("T")
+                .and_then(Object::as_string)
+                .map(|t| t.to_text())
+                .unwrap_or_else(|| format!("{} {} R", reference.number, reference.generation));
+            out.push((name, reference, dict, true));
+        }
+    }
+    out
 }
 
 /// Approval, certification (catalog `/Perms /DocMDP` names it) or document timestamp.
@@ -459,15 +528,24 @@ fn lexer_byte(lexer: &mut Lexer<'_>, offset: usize) -> Option<u8> {
 }
 
 /// The DER element at the start of a `/Contents` value (which is padded with zeros), and
-/// whether anything but zeros follows it.
-pub fn der_element(contents: &[u8]) -> Option<(&[u8], bool)> {
+/// whether anything but zeros follows it. A BER container with indefinite lengths (NSS writes
+/// them) is re-encoded as DER ([`crate::verify::ber`]).
+pub fn der_element(contents: &[u8]) -> Option<(Cow<'_, [u8]>, bool)> {
     use der::{Decode, Header, SliceReader};
-    let mut reader = SliceReader::new(contents).ok()?;
-    let header = Header::decode(&mut reader).ok()?;
-    let header_len: usize = der::Reader::position(&reader).try_into().ok()?;
-    let body: usize = header.length.try_into().ok()?;
-    let total = header_len.checked_add(body)?;
-    let element = contents.get(..total)?;
+    let definite = (|| {
+        let mut reader = SliceReader::new(contents).ok()?;
+        let header = Header::decode(&mut reader).ok()?;
+        let header_len: usize = der::Reader::position(&reader).try_into().ok()?;
+        let body: usize = header.length.try_into().ok()?;
+        header_len.checked_add(body)
+    })();
+    let (element, total) = match definite {
+        Some(total) => (Cow::Borrowed(contents.get(..total)?), total),
+        None => {
+            let (der, used) = crate::verify::ber::element_to_der(contents)?;
+            (Cow::Owned(der), used)
+        }
+    };
     let dirty_tail = contents[total..].iter().any(|&b| b != 0);
     Some((element, dirty_tail))
 }
@@ -538,9 +616,12 @@ mod tests {
     #[test]
     fn der_element_ignores_zero_padding() {
         let padded = [0x30, 0x03, 0x02, 0x01, 0x05, 0, 0, 0];
-        assert_eq!(der_element(&padded), Some((&padded[..5], false)));
+        assert_eq!(der_element(&padded), Some((Cow::from(&padded[..5]), false)));
         let dirty = [0x30, 0x03, 0x02, 0x01, 0x05, 0, 7];
-        assert_eq!(der_element(&dirty), Some((&dirty[..5], true)));
+        assert_eq!(der_element(&dirty), Some((Cow::from(&dirty[..5]), true)));
+        let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0x00, 0x00, 0x00];
+        let der: Cow<'_, [u8]> = Cow::Owned(vec![0x30, 0x03, 0x02, 0x01, 0x05]);
+        assert_eq!(der_element(&ber), Some((der, false)));
         assert_eq!(der_element(&[0x30, 0x09, 0x02]), None);
     }
 }
