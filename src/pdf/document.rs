@@ -40,7 +40,26 @@ pub struct Document {
     linearized: bool,
     object_streams: Mutex<HashMap<usize, Result<Arc<ObjectStream>, PdfError>>>,
     decoded_total: AtomicUsize,
+    /// Objects already parsed, by (revision, offset): the verifier reads the same objects
+    /// many times (fields, pages, the difference analysis of each signature). Keyed by revision
+    /// too, because an indirect `/Length` resolves in the revision that asks.
+    parsed: Mutex<ParsedCache>,
 }
+
+/// Parsed objects and the source bytes they took, bounded by [`MAX_CACHED_PARSE_BYTES`].
+#[derive(Debug, Default)]
+struct ParsedCache {
+    /// (revision or [`ANY_REVISION`], offset) → the reference parsed there, and the object.
+    objects: HashMap<(usize, usize), (ObjRef, Object)>,
+    bytes: usize,
+}
+
+/// The revision key of a cached object that parses the same in every revision.
+const ANY_REVISION: usize = usize::MAX;
+
+/// Most source bytes whose parsed objects are kept: 32 MiB. An object's parsed form is about
+/// the size of its source; beyond this a document is parsed again on each read, as before.
+const MAX_CACHED_PARSE_BYTES: usize = 32 * 1024 * 1024;
 
 impl Document {
     /// Read a document: header, the xref chain from the end, revisions, and a check of
@@ -83,6 +102,7 @@ impl Document {
             encrypted,
             linearized,
             object_streams: Mutex::new(HashMap::new()),
+            parsed: Mutex::new(ParsedCache::default()),
             decoded_total: AtomicUsize::new(0),
         };
         document.check_entries()?;
@@ -394,10 +414,12 @@ impl<'a> View<'a> {
         self.trailer()
             .get("Root")
             .and_then(Object::as_reference)
-            .ok_or(PdfError::structure(
-                self.revision().xref_offset(),
-                "trailer has no /Root reference",
-            ))
+            .ok_or_else(|| {
+                PdfError::structure(
+                    self.revision().xref_offset(),
+                    "trailer has no /Root reference",
+                )
+            })
     }
 
     /// The document catalog (`/Root`), which must be a `/Type /Catalog` dictionary.
@@ -481,21 +503,69 @@ impl<'a> View<'a> {
     }
 
     fn parse_at(&self, reference: ObjRef, offset: usize, depth: usize) -> Result<Object, PdfError> {
-        let mut length = |target: ObjRef| match self.get_at(target, depth + 1)? {
-            Object::Integer(length) => Ok(length),
-            _ => Err(PdfError::structure(
-                offset,
-                "indirect stream /Length is not an integer",
-            )),
+        if let Some(object) = self.cached(reference, offset) {
+            return Ok(object);
+        }
+        let (object, span, per_revision) = self.parse_uncached(reference, offset, depth)?;
+        // An object whose parse resolved an indirect `/Length` belongs to this revision's
+        // view; any other parses the same from every revision.
+        let revision = if per_revision {
+            self.revision
+        } else {
+            ANY_REVISION
         };
-        let indirect = Parser::new(&self.document.bytes, offset).indirect(&mut length)?;
+        if let Ok(mut cache) = self.document.parsed.lock()
+            && cache.bytes + span <= MAX_CACHED_PARSE_BYTES
+        {
+            cache.bytes += span;
+            cache
+                .objects
+                .insert((revision, offset), (reference, object.clone()));
+        }
+        Ok(object)
+    }
+
+    fn cached(&self, reference: ObjRef, offset: usize) -> Option<Object> {
+        let cache = self.document.parsed.lock().ok()?;
+        let (found, object) = cache
+            .objects
+            .get(&(ANY_REVISION, offset))
+            .or_else(|| cache.objects.get(&(self.revision, offset)))?;
+        (*found == reference).then(|| object.clone())
+    }
+
+    /// The object at `offset`, the number of source bytes it took, and whether an indirect
+    /// `/Length` was resolved for it.
+    fn parse_uncached(
+        &self,
+        reference: ObjRef,
+        offset: usize,
+        depth: usize,
+    ) -> Result<(Object, usize, bool), PdfError> {
+        let mut per_revision = false;
+        let mut length = |target: ObjRef| {
+            per_revision = true;
+            match self.get_at(target, depth + 1)? {
+                Object::Integer(length) => Ok(length),
+                _ => Err(PdfError::structure(
+                    offset,
+                    "indirect stream /Length is not an integer",
+                )),
+            }
+        };
+        let mut parser = Parser::new(&self.document.bytes, offset);
+        let indirect = parser.indirect(&mut length)?;
         if indirect.reference != reference {
             return Err(PdfError::ObjectMismatch {
                 offset: offset as u64,
                 expected: reference,
             });
         }
-        Ok(indirect.object)
+        Ok((
+            indirect.object,
+            parser.pos().saturating_sub(offset),
+            per_revision,
+        ))
     }
 
     fn compressed(
@@ -541,20 +611,14 @@ impl ObjectStream {
                 .and_then(Object::as_i64)
                 .and_then(|value| usize::try_from(value).ok())
         };
-        let count =
-            int("N")
-                .filter(|&n| n <= MAX_OBJECT_STREAM_OBJECTS)
-                .ok_or(PdfError::structure(
-                    offset,
-                    "object stream /N missing or too large",
-                ))?;
-        let first =
-            int("First")
-                .filter(|&first| first <= data.len())
-                .ok_or(PdfError::structure(
-                    offset,
-                    "object stream /First missing or past its data",
-                ))?;
+        let count = int("N")
+            .filter(|&n| n <= MAX_OBJECT_STREAM_OBJECTS)
+            .ok_or_else(|| PdfError::structure(offset, "object stream /N missing or too large"))?;
+        let first = int("First")
+            .filter(|&first| first <= data.len())
+            .ok_or_else(|| {
+                PdfError::structure(offset, "object stream /First missing or past its data")
+            })?;
         let mut lexer = Lexer::new(&data[..first], 0);
         let mut index = Vec::with_capacity(count.min(first / 4 + 1));
         for _ in 0..count {
@@ -586,10 +650,10 @@ impl ObjectStream {
 
     /// Object `number`, which the xref says is at `index`.
     fn object(&self, number: u32, index: u32) -> Result<Object, PdfError> {
-        let &(listed, at) = self.index.get(index as usize).ok_or(PdfError::structure(
-            self.first,
-            "object stream index past /N",
-        ))?;
+        let &(listed, at) = self
+            .index
+            .get(index as usize)
+            .ok_or_else(|| PdfError::structure(self.first, "object stream index past /N"))?;
         if listed != number {
             return Err(PdfError::structure(
                 self.first,
@@ -602,7 +666,9 @@ impl ObjectStream {
 
 /// The `x.y` of the `%PDF-x.y` header, which must start the file.
 fn header_version(bytes: &[u8]) -> Result<String, PdfError> {
-    let rest = bytes.strip_prefix(b"%PDF-").ok_or(PdfError::NotPdf)?;
+    let rest = bytes
+        .strip_prefix(b"%PDF-")
+        .ok_or(PdfError::NotPdf)?;
     let version: Vec<u8> = rest
         .iter()
         .take(8)

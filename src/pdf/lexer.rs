@@ -222,7 +222,7 @@ impl<'a> Lexer<'a> {
 
     /// The next token, which must exist.
     pub fn expect_token(&mut self, expected: &'static str) -> Result<(usize, Token<'a>), PdfError> {
-        self.next_token()?.ok_or(PdfError::Truncated {
+        self.next_token()?.ok_or_else(|| PdfError::Truncated {
             offset: self.cursor.pos() as u64,
             expected,
         })
@@ -271,15 +271,15 @@ impl<'a> Lexer<'a> {
         }
         // The bytes are ASCII digits, a sign and a dot, so this is valid UTF-8.
         let text = std::str::from_utf8(text).map_err(|_| PdfError::syntax(start, "a number"))?;
-        let out_of_range = PdfError::NumberOutOfRange {
+        let out_of_range = || PdfError::NumberOutOfRange {
             offset: start as u64,
         };
         if dots == 0 {
-            return text.parse().map(Token::Integer).map_err(|_| out_of_range);
+            return text.parse().map(Token::Integer).map_err(|_| out_of_range());
         }
-        let value: f64 = text.parse().map_err(|_| out_of_range.clone())?;
+        let value: f64 = text.parse().map_err(|_| out_of_range())?;
         if !value.is_finite() {
-            return Err(out_of_range);
+            return Err(out_of_range());
         }
         Ok(Token::Real(value))
     }
@@ -297,7 +297,8 @@ impl<'a> Lexer<'a> {
         while i < raw.len() {
             if raw[i] == b'#' {
                 let hex = raw.get(i + 1..i + 3).and_then(hex_pair);
-                let byte = hex.ok_or(PdfError::syntax(start + 1 + i, "two hex digits after #"))?;
+                let byte =
+                    hex.ok_or_else(|| PdfError::syntax(start + 1 + i, "two hex digits after #"))?;
                 name.push(byte);
                 i += 3;
             } else {
@@ -314,34 +315,39 @@ impl<'a> Lexer<'a> {
     /// `<48656C6C6F>`: hex digits and white space; an odd final digit is followed by 0.
     fn hex_string(&mut self) -> Result<PdfString, PdfError> {
         let start = self.cursor.pos();
-        self.cursor.pos += 1;
-        let mut bytes = Vec::new();
+        let body = &self.cursor.data[start + 1..];
+        let Some(close) = body.iter().position(|&b| b == b'>') else {
+            return Err(truncated(
+                self.cursor.data.len(),
+                "'>' closing the hex string",
+            ));
+        };
+        let body = &body[..close];
+        // At most one byte per two digits: the bound is checked before anything is kept.
+        if body.len() / 2 > MAX_STRING_BYTES {
+            return Err(limit(start, "string length", MAX_STRING_BYTES));
+        }
+        let mut bytes = Vec::with_capacity(body.len() / 2 + 1);
         let mut high: Option<u8> = None;
-        loop {
-            let Some(byte) = self.cursor.next_byte() else {
-                return Err(truncated(self.cursor.pos(), "'>' closing the hex string"));
-            };
-            if byte == b'>' {
-                break;
-            }
+        for (at, &byte) in body.iter().enumerate() {
             if is_whitespace(byte) {
                 continue;
             }
-            let nibble = hex_digit(byte).ok_or(PdfError::syntax(
-                self.cursor.pos() - 1,
-                "a hex digit in the string",
-            ))?;
+            let Some(nibble) = hex_digit(byte) else {
+                return Err(PdfError::syntax(
+                    start + 1 + at,
+                    "a hex digit in the string",
+                ));
+            };
             match high.take() {
                 Some(h) => bytes.push(h << 4 | nibble),
                 None => high = Some(nibble),
-            }
-            if bytes.len() > MAX_STRING_BYTES {
-                return Err(limit(start, "string length", MAX_STRING_BYTES));
             }
         }
         if let Some(h) = high {
             bytes.push(h << 4);
         }
+        self.cursor.pos = start + 1 + close + 1;
         Ok(PdfString::hex(bytes))
     }
 

@@ -88,10 +88,7 @@ pub(crate) fn pages(view: &View<'_>) -> Result<Vec<Page>, PdfError> {
     let root = catalog
         .get("Pages")
         .and_then(Object::as_reference)
-        .ok_or(PdfError::structure(
-            root_offset,
-            "catalog /Pages is not a reference",
-        ))?;
+        .ok_or_else(|| PdfError::structure(root_offset, "catalog /Pages is not a reference"))?;
     let mut budget = Budget::new("page tree nodes", MAX_PAGE_TREE_NODES);
     let mut visited = HashSet::new();
     let mut stack = vec![PendingPage {
@@ -248,7 +245,7 @@ fn references(
             .iter()
             .map(|item| item.as_reference())
             .collect::<Option<_>>()
-            .ok_or(PdfError::structure(offset, what)),
+            .ok_or_else(|| PdfError::structure(offset, what)),
         Object::Null => Ok(Vec::new()),
         _ => Err(PdfError::structure(offset, what)),
     }

@@ -65,9 +65,12 @@ fn write_dict(dict: &Dict, file: &[u8], out: &mut Vec<u8>) -> Result<(), PdfErro
 
 fn write_stream(stream: &Stream, file: &[u8], out: &mut Vec<u8>) -> Result<(), PdfError> {
     let data = match &stream.data {
-        StreamData::File(range) => file.get(range.clone()).ok_or(PdfError::WriterMisuse {
-            reason: "a file-backed stream points outside the document it was read from",
-        })?,
+        StreamData::File(range) => {
+            file.get(range.clone())
+                .ok_or(PdfError::WriterMisuse {
+                    reason: "a file-backed stream points outside the document it was read from",
+                })?
+        }
         StreamData::Owned(data) => data.as_slice(),
     };
     let mut dict = stream.dict.clone();

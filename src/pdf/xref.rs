@@ -149,10 +149,7 @@ fn offset_entry(
             .ok()
             .filter(|&offset| offset < file_len)
             .map(Some)
-            .ok_or(PdfError::xref(
-                section,
-                "/Prev or /XRefStm points outside the file",
-            )),
+            .ok_or_else(|| PdfError::xref(section, "/Prev or /XRefStm points outside the file")),
         Some(_) => Err(PdfError::xref(
             section,
             "/Prev and /XRefStm must be integers",
@@ -320,11 +317,11 @@ fn read_subsection(
     budget: &mut Budget,
 ) -> Result<(), PdfError> {
     let header = cursor.pos();
-    let first = read_decimal(cursor).ok_or(PdfError::xref(header, "subsection start"))?;
+    let first = read_decimal(cursor).ok_or_else(|| PdfError::xref(header, "subsection start"))?;
     if cursor.next_byte() != Some(b' ') {
         return Err(PdfError::xref(header, "subsection header 'first count'"));
     }
-    let count = read_decimal(cursor).ok_or(PdfError::xref(header, "subsection count"))?;
+    let count = read_decimal(cursor).ok_or_else(|| PdfError::xref(header, "subsection count"))?;
     while cursor.peek() == Some(b' ') {
         cursor.next_byte();
     }
@@ -349,7 +346,7 @@ fn read_subsection(
             .checked_add(i)
             .and_then(|n| u32::try_from(n).ok())
             .filter(|&n| n <= MAX_OBJECT_NUMBER)
-            .ok_or(PdfError::xref(header, "object number out of range"))?;
+            .ok_or_else(|| PdfError::xref(header, "object number out of range"))?;
         let at = cursor.pos();
         let entry = read_table_entry(cursor)?;
         insert_entry(entries, number, entry, at)?;
@@ -486,10 +483,7 @@ impl StreamLayout {
                 .chunks(2)
                 .map(|pair| Some((non_negative(&pair[0])?, non_negative(&pair[1])?)))
                 .collect::<Option<_>>()
-                .ok_or(PdfError::xref(
-                    offset,
-                    "/Index must hold non-negative integers",
-                ))?,
+                .ok_or_else(|| PdfError::xref(offset, "/Index must hold non-negative integers"))?,
             Some(_) => return Err(PdfError::xref(offset, "/Index must be pairs of integers")),
         };
         Ok(StreamLayout {
@@ -527,7 +521,7 @@ impl StreamLayout {
                     .checked_add(i)
                     .and_then(|n| u32::try_from(n).ok())
                     .filter(|&n| n <= MAX_OBJECT_NUMBER)
-                    .ok_or(PdfError::xref(offset, "object number out of range"))?;
+                    .ok_or_else(|| PdfError::xref(offset, "object number out of range"))?;
                 // The length check above guarantees one row per entry.
                 let row = rows.next().unwrap_or_default();
                 if let Some(entry) = self.entry(row, offset)? {

@@ -33,6 +33,8 @@ pub struct DocumentContext<'a> {
     pub certifications: Vec<(usize, u8)>,
     /// Document timestamps that verify and are trusted: (revision, genTime).
     pub valid_document_timestamps: Vec<(usize, OffsetDateTime)>,
+    /// The file's SHA-256 with its prefix states, which signed-range digests resume from.
+    pub file_digest: &'a revision::FileDigest,
 }
 
 /// The parts every evaluation starts from.
@@ -113,8 +115,7 @@ fn signature(
             return status;
         }
     };
-    let bytes = context.document.bytes();
-    let digest = content_digest(&view, &range, bytes);
+    let digest = content_digest(&view, &range, context);
     let facts = cms::check(&view, digest.as_deref());
     status.digest_algorithm = Some(match &facts.digest {
         Ok(d) => d.name().to_owned(),
@@ -170,13 +171,18 @@ fn signature(
 
 /// The digest of the signed ranges with the signer's algorithm; SHA-1 is computed too, so
 /// that `intact` stays a fact even when the algorithm is refused.
-fn content_digest(view: &SignedDataView, range: &ByteRange, bytes: &[u8]) -> Option<Vec<u8>> {
+fn content_digest(
+    view: &SignedDataView,
+    range: &ByteRange,
+    context: &DocumentContext<'_>,
+) -> Option<Vec<u8>> {
     let algorithm: &'static ring::digest::Algorithm = match view.digest() {
         Ok(digest) => digest.ring(),
         Err(AlgorithmProblem::WeakDigest(_)) => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
         Err(_) => return None,
     };
-    Some(revision::digest_ranges(algorithm, range.slices(bytes)))
+    let bytes = context.document.bytes();
+    Some(context.file_digest.ranges(algorithm, range, bytes))
 }
 
 fn crypto_problem(facts: &cms::CryptoFacts) -> Option<String> {
@@ -401,7 +407,7 @@ fn document_timestamp(
     }
     let bytes = context.document.bytes();
     let check = timestamp::check_token(&der, &|d: Digest| {
-        revision::digest_ranges(d.ring(), range.slices(bytes))
+        context.file_digest.ranges(d.ring(), &range, bytes)
     });
     status.intact = check.imprint_matches;
     if check.imprint_matches {

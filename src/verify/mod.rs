@@ -138,7 +138,8 @@ pub fn verify_file(path: &Path, options: &Options) -> Result<Report, VerifyError
 
 /// Verify a PDF held in memory; `name` is how the report names it.
 pub fn verify_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<Report, VerifyError> {
-    let sha256 = hex(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
+    let file_digest = revision::FileDigest::of(&bytes);
+    let sha256 = hex(&file_digest.sha256);
     let mut report = Report {
         file: name.to_owned(),
         sha256,
@@ -171,12 +172,23 @@ pub fn verify_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<Rep
         report.malformed = Some(format!("cấu trúc PDF hỏng: {error}"));
         return Ok(report);
     }
-    report.signatures = verify_document(&document, options);
+    report.signatures =
+        crate::pki::path::memo::session(|| verify_document_with(&document, options, &file_digest));
     Ok(report)
 }
 
 /// The status of every signature and document timestamp in a loaded document, in order.
 pub fn verify_document(document: &Document, options: &Options) -> Vec<status::SignatureStatus> {
+    let file_digest = revision::FileDigest::of(document.bytes());
+    crate::pki::path::memo::session(|| verify_document_with(document, options, &file_digest))
+}
+
+/// [`verify_document`] with the file's digest already taken.
+fn verify_document_with(
+    document: &Document,
+    options: &Options,
+    file_digest: &revision::FileDigest,
+) -> Vec<status::SignatureStatus> {
     let trust = TrustContext {
         anchors: options.anchors.clone(),
         policy: RevocationPolicy::SoftFail,
@@ -197,6 +209,7 @@ pub fn verify_document(document: &Document, options: &Options) -> Vec<status::Si
             })
             .collect(),
         valid_document_timestamps: Vec::new(),
+        file_digest,
     };
     let timestamps: Vec<(usize, OffsetDateTime)> = found
         .iter()

@@ -360,6 +360,62 @@ pub fn byte_range(dict: &Dict, len: usize) -> Result<ByteRange, Unreadable> {
     })
 }
 
+/// Bytes between two saved SHA-256 states of the file: 32 KiB. A signature's digest resumes
+/// from the last state before its gap, so it hashes at most this much of what the file's
+/// digest already covered (a Context is about 200 bytes: 6 KB of states per MB of file).
+const CHECKPOINT_BYTES: usize = 32 * 1024;
+
+/// The file's SHA-256 (for the report), with the hash states of its prefixes every
+/// [`CHECKPOINT_BYTES`]. Signed ranges start at byte 0, so the SHA-256 digest of a signature's
+/// ranges resumes from the state before its gap instead of hashing the file once more for each
+/// signature.
+pub struct FileDigest {
+    /// SHA-256 of the whole file.
+    pub sha256: Vec<u8>,
+    checkpoints: Vec<(usize, ring::digest::Context)>,
+}
+
+impl FileDigest {
+    /// Hash `bytes`, keeping the states.
+    pub fn of(bytes: &[u8]) -> FileDigest {
+        let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut checkpoints = vec![(0, context.clone())];
+        for (index, chunk) in bytes.chunks(CHECKPOINT_BYTES).enumerate() {
+            context.update(chunk);
+            checkpoints.push((index * CHECKPOINT_BYTES + chunk.len(), context.clone()));
+        }
+        FileDigest {
+            sha256: context.finish().as_ref().to_vec(),
+            checkpoints,
+        }
+    }
+
+    /// The digest of the two signed ranges of `bytes` (the file this was made from).
+    pub fn ranges(
+        &self,
+        algorithm: &'static ring::digest::Algorithm,
+        range: &ByteRange,
+        bytes: &[u8],
+    ) -> Vec<u8> {
+        let [first, second] = range.slices(bytes);
+        let resumable = *algorithm == ring::digest::SHA256 && range.values[0] == 0;
+        let saved = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= first.len());
+        match saved {
+            Some((at, state)) if resumable => {
+                let mut context = state.clone();
+                context.update(&first[*at..]);
+                context.update(second);
+                context.finish().as_ref().to_vec()
+            }
+            _ => digest_ranges(algorithm, [first, second]),
+        }
+    }
+}
+
 /// The digest of the two signed ranges, without copying them.
 pub fn digest_ranges(algorithm: &'static ring::digest::Algorithm, slices: [&[u8]; 2]) -> Vec<u8> {
     let mut context = ring::digest::Context::new(algorithm);
@@ -499,6 +555,9 @@ fn find_key_value(lexer: &mut Lexer<'_>, key: &[u8]) -> Option<Range<usize>> {
     let mut depth = 1usize;
     let mut expect_value = false;
     for _ in 0..MAX_DICT_TOKENS {
+        if expect_value && let Some(span) = hex_string_span(lexer) {
+            return Some(span);
+        }
         let (start, token) = lexer.next_token().ok()??;
         let end = lexer.pos();
         if expect_value {
@@ -521,6 +580,35 @@ fn find_key_value(lexer: &mut Lexer<'_>, key: &[u8]) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// The span of a hex string at the lexer's position (after white space and comments), found
+/// without decoding it: a `/Contents` value is many kilobytes of hex that only its place
+/// matters for here. `None` (the lexer where it was) when the value is anything else or the
+/// string holds a character a hex string may not; the caller then reads it as a token.
+fn hex_string_span(lexer: &mut Lexer<'_>) -> Option<Range<usize>> {
+    let before = lexer.pos();
+    lexer.cursor().skip_whitespace_and_comments();
+    let start = lexer.pos();
+    let data = lexer.cursor().data();
+    let rest = data.get(start..)?;
+    let hex = rest.first() == Some(&b'<') && rest.get(1) != Some(&b'<');
+    let close = hex.then(|| rest.iter().position(|&b| b == b'>')).flatten();
+    let valid = close.is_some_and(|close| {
+        rest[1..close]
+            .iter()
+            .all(|&b| b.is_ascii_hexdigit() || crate::pdf::lexer::is_whitespace(b))
+    });
+    match close {
+        Some(close) if valid => {
+            lexer.seek(start + close + 1);
+            Some(start..start + close + 1)
+        }
+        _ => {
+            lexer.seek(before);
+            None
+        }
+    }
 }
 
 fn lexer_byte(lexer: &mut Lexer<'_>, offset: usize) -> Option<u8> {

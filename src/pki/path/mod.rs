@@ -30,6 +30,7 @@
 //! builder here is small, uses `ring` for every signature, and returns typed facts.
 
 pub(crate) mod cert;
+pub mod memo;
 pub(crate) mod name;
 pub(crate) mod signature;
 
@@ -139,7 +140,7 @@ impl<'a> PathRequest<'a> {
 
 /// Validates the request: a [`ValidatedPath`] with its proof, or the most specific failure.
 pub fn validate(request: &PathRequest<'_>) -> Result<ValidatedPath, Box<PathFailure>> {
-    let end_entity = Cert::parse(request.end_entity).map_err(|detail| {
+    let end_entity = memo::parse_cert(request.end_entity).map_err(|detail| {
         Box::new(PathFailure {
             reason: PathError::BadEncoding {
                 what: "end-entity certificate".to_owned(),
@@ -176,7 +177,7 @@ fn parse_pool(pool: &[&[u8]]) -> (Vec<Cert>, Vec<IgnoredCert>) {
             });
             break;
         }
-        match Cert::parse(der) {
+        match memo::parse_cert(der) {
             Ok(cert) if parsed.iter().any(|p| p.sha256 == cert.sha256) => {}
             Ok(cert) => parsed.push(cert),
             Err(detail) => ignored.push(IgnoredCert { index, detail }),

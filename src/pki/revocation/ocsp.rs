@@ -43,8 +43,8 @@ pub fn ocsp_request(
     nonce: Option<&[u8]>,
 ) -> Result<Vec<u8>, RevocationError> {
     let malformed = |detail: String| RevocationError::OcspMalformed { detail };
-    let cert = Cert::parse(cert_der).map_err(malformed)?;
-    let issuer = Cert::parse(issuer_der).map_err(malformed)?;
+    let cert = crate::pki::path::memo::parse_cert(cert_der).map_err(malformed)?;
+    let issuer = crate::pki::path::memo::parse_cert(issuer_der).map_err(malformed)?;
     build_request(&cert, &issuer, nonce)
 }
 
@@ -152,7 +152,7 @@ fn decode(der: &[u8]) -> Result<Decoded, RevocationError> {
     // A certificate that does not parse cannot be the responder; it is skipped.
     let certs = raw_certs
         .into_iter()
-        .filter_map(|c| Cert::parse(c).ok())
+        .filter_map(|c| crate::pki::path::memo::parse_cert(c).ok())
         .collect();
     Ok(Decoded {
         basic,
