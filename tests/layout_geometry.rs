@@ -28,6 +28,7 @@ const EPS: f32 = 0.05;
 /// One line of one block on a page: its role, baseline, size and horizontal ink extent.
 #[derive(Debug, Clone)]
 struct Line {
+    origin: String,
     role: Option<Role>,
     text: String,
     baseline: f32,
@@ -147,6 +148,7 @@ fn lines(composed: &Composed, page: &Page) -> Vec<Line> {
             None => out.push((
                 origin.clone(),
                 Line {
+                    origin: origin.clone(),
                     role: None,
                     text: text.text(),
                     baseline: text.baseline,
@@ -588,5 +590,101 @@ fn page_numbers_are_centred_in_the_top_margin_from_page_two() {
     assert!(
         numbered >= 10,
         "only {numbered} numbered pages in the corpus"
+    );
+}
+
+/// §3.14: the address lines (ô 13) sit at the foot of page 1 under one full-width rule, as
+/// Word draws the equal top borders of consecutive paragraphs once.
+#[test]
+fn the_address_footer_has_one_full_width_rule_above_it() {
+    let g = PageGeometry::A4;
+    let mut checked = 0;
+    for (name, composed) in documents() {
+        let pages = layout_of(&composed);
+        let page = &pages.pages[0];
+        let lines = lines(&composed, page);
+        let address = of(&lines, Role::Address);
+        if address.is_empty() {
+            continue;
+        }
+        let full: Vec<RuleItem> = rules(page)
+            .into_iter()
+            .filter(|rule| close(rule.x1 - rule.x0, g.text_width(), 0.5))
+            .collect();
+        assert_eq!(
+            full.len(),
+            1,
+            "{name}: full-width rules on page 1: {full:?}"
+        );
+        let first = address
+            .iter()
+            .min_by(|a, b| a.baseline.total_cmp(&b.baseline))
+            .expect("address");
+        assert!(
+            full[0].y < first.baseline - first.size * 0.7
+                && full[0].y > first.baseline - 2.0 * first.size,
+            "{name}: the rule ({:.1}) is not just above the first address line ({:.1})",
+            full[0].y,
+            first.baseline
+        );
+        for line in &address {
+            assert!(line.baseline <= g.height - g.bottom + EPS, "{name}");
+            assert!(
+                line.baseline > g.height - g.bottom - 60.0,
+                "{name}: {:?} not at the foot",
+                line.text
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 1, "no fixture has an address footer");
+}
+
+/// §3.10: the recipients' dashes aligned under the colon of "Kính gửi:"; a wrapped recipient
+/// goes on under its text, after the dash.
+#[test]
+fn kinh_gui_dashes_align_under_the_colon() {
+    let mut checked = 0;
+    for (name, composed) in documents() {
+        let pages = layout_of(&composed);
+        let lines = lines(&composed, &pages.pages[0]);
+        let Some(head) = of(&lines, Role::KinhGui).into_iter().next() else {
+            continue;
+        };
+        let items = of(&lines, Role::KinhGuiItem);
+        if items.is_empty() {
+            continue;
+        }
+        let book = FontBook::embedded();
+        let face = vanban::layout::font::FaceId::Regular;
+        let colon = head.x0 + vanban::layout::shape::measure("Kính gửi", face, head.size, book);
+        let dash = vanban::layout::shape::measure("- ", face, items[0].size, book);
+        let mut seen: Vec<&str> = Vec::new();
+        for line in &items {
+            if seen.contains(&line.origin.as_str()) {
+                assert!(
+                    close(line.x0, colon + dash, 0.5),
+                    "{name}: a wrapped recipient ({:?}) at {:.1}, its text starts at {:.1}",
+                    line.text,
+                    line.x0,
+                    colon + dash
+                );
+                continue;
+            }
+            seen.push(&line.origin);
+            assert!(line.text.starts_with("- "), "{name}: {:?}", line.text);
+            assert!(
+                close(line.x0, colon, 0.5),
+                "{name}: the dash of {:?} at {:.1}, the colon at {:.1}",
+                line.text,
+                line.x0,
+                colon
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 2,
+        "only {checked} documents have a Kính gửi list"
     );
 }

@@ -212,18 +212,19 @@ impl Builder {
         };
         let set = set_text(runs(label), &label_style, label_column, ctx, &label.origin);
         frag.stack(set.into_frag(), 0.0);
-        let items_column = Column {
-            x: (left + colon).min(column.right() - mm(40.0)),
-            width: column.right() - (left + colon).min(column.right() - mm(40.0)),
-        };
+        // Each item's dash under the colon; a wrapped item goes on under its text, after the
+        // dash (a hanging indent, as the DOCX sets it).
+        let dash_x = (left + colon).min(column.right() - mm(40.0));
         for block in &blocks[1..] {
-            let set = set_text(
-                runs(block),
-                &style(block.role),
-                items_column,
-                ctx,
-                &block.origin,
-            );
+            let mut item_style = style(block.role);
+            let face = crate::layout::font::FaceId::from_style(item_style.bold, item_style.italic);
+            let dash = crate::layout::shape::measure("- ", face, item_style.size, ctx.book);
+            item_style.first_indent = -dash;
+            let items_column = Column {
+                x: dash_x + dash,
+                width: column.right() - dash_x - dash,
+            };
+            let set = set_text(runs(block), &item_style, items_column, ctx, &block.origin);
             frag.stack(set.into_frag(), 0.0);
         }
         self.out.push(Element {

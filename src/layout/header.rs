@@ -14,7 +14,7 @@ use crate::layout::page::{FieldLine, Frag, FrameItem, Item, LineSegment};
 use crate::layout::para::{Column, Ctx, SetLines, add_rule, set_text, slot_name};
 use crate::layout::shape::measure;
 use crate::layout::style::{
-    BlockStyle, PageGeometry, STAMP_HEIGHT, mm, style, urgency_frame_width,
+    BlockStyle, PageGeometry, Rule, STAMP_HEIGHT, mm, style, urgency_frame_width,
 };
 
 /// Gap between the header rows and under row 2 (FORMAT.md §4.2): 6 pt.
@@ -88,8 +88,14 @@ pub fn stack_blocks(blocks: &[&Block], column: Column, ctx: &mut Ctx<'_>) -> Fra
         let style = style(block.role);
         let mut set = set_text(runs(block), &style, column, ctx, &block.origin);
         lift_field_line(&mut set, runs(block), &style, column);
+        // One rule under the issuer's last line; one rule above a run of blocks that each
+        // have it (the address lines, ô 13), as Word joins the equal borders of consecutive
+        // paragraphs into one.
         let rule_here = match block.role {
             Role::IssuerName => Some(i) == last_issuer,
+            _ if style.rule == Some(Rule::FullWidthAbove) => {
+                i == 0 || blocks[i - 1].role != block.role
+            }
             _ => true,
         };
         if let (Some(rule), true) = (style.rule, rule_here) {
