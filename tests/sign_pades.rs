@@ -471,7 +471,7 @@ fn attachment_and_electronic_copy_show_their_text_line_and_verify() {
         .and_then(|d| d.get("M"))
         .and_then(Object::as_string)
         .expect("/M");
-    assert_eq!(m.bytes, b"D:20200320073005+00'00'");
+    assert_eq!(&*m.bytes, b"D:20200320073005+00'00'");
 }
 
 // ---------------------------------------------------------------------------------------------

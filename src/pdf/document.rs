@@ -40,10 +40,19 @@ pub struct Document {
     linearized: bool,
     object_streams: Mutex<HashMap<usize, Result<Arc<ObjectStream>, PdfError>>>,
     decoded_total: AtomicUsize,
+    /// The field tree and the page list of each revision, walked once and shared.
+    walks: Mutex<Walks>,
     /// Objects already parsed, by (revision, offset): the verifier reads the same objects
     /// many times (fields, pages, the difference analysis of each signature). Keyed by revision
     /// too, because an indirect `/Length` resolves in the revision that asks.
     parsed: Mutex<ParsedCache>,
+}
+
+/// Walk results by revision.
+#[derive(Debug, Default)]
+struct Walks {
+    fields: HashMap<usize, Arc<Result<Vec<Field>, PdfError>>>,
+    pages: HashMap<usize, Arc<Result<Vec<Page>, PdfError>>>,
 }
 
 /// Parsed objects and the source bytes they took, bounded by [`MAX_CACHED_PARSE_BYTES`].
@@ -103,6 +112,7 @@ impl Document {
             linearized,
             object_streams: Mutex::new(HashMap::new()),
             parsed: Mutex::new(ParsedCache::default()),
+            walks: Mutex::new(Walks::default()),
             decoded_total: AtomicUsize::new(0),
         };
         document.check_entries()?;
@@ -464,6 +474,40 @@ impl<'a> View<'a> {
         walk::fields(self)
     }
 
+    /// [`View::fields`], walked once per revision and shared.
+    pub fn fields_shared(&self) -> Arc<Result<Vec<Field>, PdfError>> {
+        let known = self
+            .document
+            .walks
+            .lock()
+            .ok()
+            .and_then(|walks| walks.fields.get(&self.revision).cloned());
+        known.unwrap_or_else(|| {
+            let walked = Arc::new(walk::fields(self));
+            if let Ok(mut walks) = self.document.walks.lock() {
+                walks.fields.insert(self.revision, Arc::clone(&walked));
+            }
+            walked
+        })
+    }
+
+    /// [`View::pages`], walked once per revision and shared.
+    pub fn pages_shared(&self) -> Arc<Result<Vec<Page>, PdfError>> {
+        let known = self
+            .document
+            .walks
+            .lock()
+            .ok()
+            .and_then(|walks| walks.pages.get(&self.revision).cloned());
+        known.unwrap_or_else(|| {
+            let walked = Arc::new(walk::pages(self));
+            if let Ok(mut walks) = self.document.walks.lock() {
+                walks.pages.insert(self.revision, Arc::clone(&walked));
+            }
+            walked
+        })
+    }
+
     /// A stream's data through its filters, capped at [`MAX_DECODED_STREAM_BYTES`].
     pub fn decode(&self, stream: &Stream) -> Result<Vec<u8>, PdfError> {
         self.decode_with_limit(stream, MAX_DECODED_STREAM_BYTES)
@@ -666,9 +710,7 @@ impl ObjectStream {
 
 /// The `x.y` of the `%PDF-x.y` header, which must start the file.
 fn header_version(bytes: &[u8]) -> Result<String, PdfError> {
-    let rest = bytes
-        .strip_prefix(b"%PDF-")
-        .ok_or(PdfError::NotPdf)?;
+    let rest = bytes.strip_prefix(b"%PDF-").ok_or(PdfError::NotPdf)?;
     let version: Vec<u8> = rest
         .iter()
         .take(8)

@@ -330,14 +330,15 @@ impl<'a> Lexer<'a> {
         let mut bytes = Vec::with_capacity(body.len() / 2 + 1);
         let mut high: Option<u8> = None;
         for (at, &byte) in body.iter().enumerate() {
-            if is_whitespace(byte) {
-                continue;
-            }
-            let Some(nibble) = hex_digit(byte) else {
-                return Err(PdfError::syntax(
-                    start + 1 + at,
-                    "a hex digit in the string",
-                ));
+            let nibble = match HEX_CLASS[byte as usize] {
+                SPACE => continue,
+                INVALID => {
+                    return Err(PdfError::syntax(
+                        start + 1 + at,
+                        "a hex digit in the string",
+                    ));
+                }
+                nibble => nibble,
             };
             match high.take() {
                 Some(h) => bytes.push(h << 4 | nibble),
@@ -424,6 +425,28 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 }
+
+/// What a byte is inside a hex string: its value (0–15), [`SPACE`] or [`INVALID`].
+const HEX_CLASS: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0' => SPACE,
+            _ => INVALID,
+        };
+        byte += 1;
+    }
+    table
+};
+/// White space in [`HEX_CLASS`].
+const SPACE: u8 = 0xfe;
+/// Not allowed in a hex string, in [`HEX_CLASS`].
+const INVALID: u8 = 0xff;
 
 fn hex_digit(byte: u8) -> Option<u8> {
     match byte {

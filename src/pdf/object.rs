@@ -75,8 +75,9 @@ impl fmt::Display for Name {
 /// another writer (pyHanko rewrites hex strings as literals) must not make a value "change".
 #[derive(Debug, Clone)]
 pub struct PdfString {
-    /// The bytes, escapes resolved.
-    pub bytes: Vec<u8>,
+    /// The bytes, escapes resolved; shared, so that copies of a parsed object (a signature
+    /// dictionary's `/Contents` is kilobytes) do not copy them.
+    pub bytes: std::sync::Arc<[u8]>,
     /// Written as a hex string; the writer keeps the form.
     pub hex: bool,
 }
@@ -99,7 +100,7 @@ impl PdfString {
     /// A literal string with these bytes.
     pub fn literal(bytes: impl Into<Vec<u8>>) -> Self {
         PdfString {
-            bytes: bytes.into(),
+            bytes: bytes.into().into(),
             hex: false,
         }
     }
@@ -107,7 +108,7 @@ impl PdfString {
     /// A hex string with these bytes.
     pub fn hex(bytes: impl Into<Vec<u8>>) -> Self {
         PdfString {
-            bytes: bytes.into(),
+            bytes: bytes.into().into(),
             hex: true,
         }
     }
@@ -491,7 +492,7 @@ mod tests {
         let string = PdfString::text(text);
         assert_eq!(&string.bytes[..2], &[0xfe, 0xff]);
         assert_eq!(string.to_text(), text);
-        assert_eq!(PdfString::text("Signature1").bytes, b"Signature1");
+        assert_eq!(&*PdfString::text("Signature1").bytes, b"Signature1");
     }
 
     #[test]

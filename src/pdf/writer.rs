@@ -65,12 +65,9 @@ fn write_dict(dict: &Dict, file: &[u8], out: &mut Vec<u8>) -> Result<(), PdfErro
 
 fn write_stream(stream: &Stream, file: &[u8], out: &mut Vec<u8>) -> Result<(), PdfError> {
     let data = match &stream.data {
-        StreamData::File(range) => {
-            file.get(range.clone())
-                .ok_or(PdfError::WriterMisuse {
-                    reason: "a file-backed stream points outside the document it was read from",
-                })?
-        }
+        StreamData::File(range) => file.get(range.clone()).ok_or(PdfError::WriterMisuse {
+            reason: "a file-backed stream points outside the document it was read from",
+        })?,
         StreamData::Owned(data) => data.as_slice(),
     };
     let mut dict = stream.dict.clone();
@@ -115,14 +112,14 @@ fn write_real(value: f64, out: &mut Vec<u8>) {
 fn write_string(string: &PdfString, out: &mut Vec<u8>) {
     if string.hex {
         out.push(b'<');
-        for byte in &string.bytes {
+        for byte in string.bytes.iter() {
             out.extend_from_slice(format!("{byte:02X}").as_bytes());
         }
         out.push(b'>');
         return;
     }
     out.push(b'(');
-    for &byte in &string.bytes {
+    for &byte in string.bytes.iter() {
         match byte {
             b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
             b'\n' => out.extend_from_slice(b"\\n"),

@@ -658,7 +658,8 @@ impl Pass<'_> {
     }
 
     fn fields(&mut self) {
-        let (old_fields, new_fields) = match (self.old.fields(), self.new.fields()) {
+        let (old_all, new_all) = (self.old.fields_shared(), self.new.fields_shared());
+        let (old_fields, new_fields) = match (&*old_all, &*new_all) {
             (Ok(old), Ok(new)) => (old, new),
             (_, Err(error)) => {
                 self.other(
@@ -672,8 +673,8 @@ impl Pass<'_> {
                 return;
             }
         };
-        let old_named = named_fields(&old_fields);
-        let new_named = named_fields(&new_fields);
+        let old_named = named_fields(old_fields);
+        let new_named = named_fields(new_fields);
         for name in old_named.keys() {
             if !new_named.contains_key(name) {
                 self.other(
@@ -684,11 +685,11 @@ impl Pass<'_> {
         }
         for (name, new_field) in &new_named {
             match old_named.get(name) {
-                None => self.new_field(name, new_field, &new_fields),
-                Some(old_field) => self.existing_field(name, old_field, new_field, &new_fields),
+                None => self.new_field(name, new_field, new_fields),
+                Some(old_field) => self.existing_field(name, old_field, new_field, new_fields),
             }
         }
-        self.widget_kids(&old_fields, &new_fields, &new_named);
+        self.widget_kids(old_fields, new_fields, &new_named);
     }
 
     fn new_field(&mut self, name: &str, field: &Field, all: &[Field]) {

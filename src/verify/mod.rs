@@ -168,7 +168,8 @@ pub fn verify_bytes(name: &str, bytes: Vec<u8>, options: &Options) -> Result<Rep
     }
     // A page tree or field tree a viewer would have to repair cannot be vouched for.
     let view = document.view();
-    if let Err(error) = view.pages().and(view.fields()) {
+    let (pages, fields) = (view.pages_shared(), view.fields_shared());
+    if let Err(error) = pages.as_ref().as_ref().and(fields.as_ref().as_ref()) {
         report.malformed = Some(format!("cấu trúc PDF hỏng: {error}"));
         return Ok(report);
     }

@@ -87,7 +87,8 @@ pub fn find_signatures(document: &Document) -> Vec<FoundSignature> {
         let Some(view) = document.view_at(index) else {
             continue;
         };
-        let Ok(fields) = view.fields() else {
+        let walked = view.fields_shared();
+        let Ok(fields) = &*walked else {
             continue;
         };
         let listed: Vec<(String, ObjRef, Dict, bool)> = fields
@@ -95,7 +96,7 @@ pub fn find_signatures(document: &Document) -> Vec<FoundSignature> {
             .filter(|f| f.is_signature())
             .map(|f| (f.name.clone(), f.reference, f.dict.clone(), false))
             .collect();
-        let orphans = orphan_signature_widgets(&view, &fields);
+        let orphans = orphan_signature_widgets(&view, fields);
         for (name, field_ref, field_dict, orphan) in listed.into_iter().chain(orphans) {
             let Some(value) = field_dict.get("V") else {
                 continue;
@@ -143,7 +144,8 @@ fn orphan_signature_widgets(
     fields: &[crate::pdf::Field],
 ) -> Vec<(String, ObjRef, Dict, bool)> {
     let known: std::collections::HashSet<ObjRef> = fields.iter().map(|f| f.reference).collect();
-    let Ok(pages) = view.pages() else {
+    let walked = view.pages_shared();
+    let Ok(pages) = &*walked else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -320,7 +322,7 @@ pub fn contents(dict: &Dict) -> Result<Vec<u8>, Unreadable> {
     if string.bytes.iter().all(|&b| b == 0) {
         return Err(Unreadable::ContentsZero);
     }
-    Ok(string.bytes.clone())
+    Ok(string.bytes.to_vec())
 }
 
 /// The `/ByteRange`: four non-negative integers, two ranges in order, inside a file of `len`.
@@ -584,8 +586,9 @@ fn find_key_value(lexer: &mut Lexer<'_>, key: &[u8]) -> Option<Range<usize>> {
 
 /// The span of a hex string at the lexer's position (after white space and comments), found
 /// without decoding it: a `/Contents` value is many kilobytes of hex that only its place
-/// matters for here. `None` (the lexer where it was) when the value is anything else or the
-/// string holds a character a hex string may not; the caller then reads it as a token.
+/// matters for here. Its digits need no second look: the signature dictionary was read from
+/// these same bytes by the strict parser, which refuses a hex string with anything else in
+/// it. `None` (the lexer where it was) when the value is not a hex string.
 fn hex_string_span(lexer: &mut Lexer<'_>) -> Option<Range<usize>> {
     let before = lexer.pos();
     lexer.cursor().skip_whitespace_and_comments();
@@ -593,18 +596,12 @@ fn hex_string_span(lexer: &mut Lexer<'_>) -> Option<Range<usize>> {
     let data = lexer.cursor().data();
     let rest = data.get(start..)?;
     let hex = rest.first() == Some(&b'<') && rest.get(1) != Some(&b'<');
-    let close = hex.then(|| rest.iter().position(|&b| b == b'>')).flatten();
-    let valid = close.is_some_and(|close| {
-        rest[1..close]
-            .iter()
-            .all(|&b| b.is_ascii_hexdigit() || crate::pdf::lexer::is_whitespace(b))
-    });
-    match close {
-        Some(close) if valid => {
+    match hex.then(|| rest.iter().position(|&b| b == b'>')).flatten() {
+        Some(close) => {
             lexer.seek(start + close + 1);
             Some(start..start + close + 1)
         }
-        _ => {
+        None => {
             lexer.seek(before);
             None
         }

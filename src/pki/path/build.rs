@@ -16,6 +16,8 @@
 //! self-signature is not checked, since trust in it comes from the store. A v1 root without
 //! extensions is accepted as an anchor, never as an intermediate.
 
+use std::rc::Rc;
+
 use time::OffsetDateTime;
 
 use super::cert::Cert;
@@ -36,7 +38,7 @@ const MAX_RECORDED_ATTEMPTS: usize = 64;
 const EKU_TIME_STAMPING: &str = "1.3.6.1.5.5.7.3.8";
 
 pub(super) struct Builder<'a> {
-    pool: &'a [Cert],
+    pool: &'a [Rc<Cert>],
     anchors: &'a [Anchor],
     at: OffsetDateTime,
     purpose: Purpose,
@@ -51,7 +53,7 @@ pub(super) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub(super) fn new(
-        pool: &'a [Cert],
+        pool: &'a [Rc<Cert>],
         anchors: &'a [Anchor],
         at: OffsetDateTime,
         purpose: Purpose,
@@ -191,6 +193,7 @@ impl<'a> Builder<'a> {
         let mut found: Vec<&'a Cert> = self
             .pool
             .iter()
+            .map(|c| &**c)
             .filter(|c| c.subject.matches(&child.issuer))
             .filter(|c| !chain.iter().any(|in_path| in_path.same_subject_and_key(c)))
             .filter(|c| !self.anchors.iter().any(|a| a.cert.same_subject_and_key(c)))
@@ -244,7 +247,7 @@ impl<'a> Builder<'a> {
     fn name_mismatch(&self, child: &Cert) -> Option<PathError> {
         let aki = child.authority_key_id.as_ref()?;
         let anchors = self.anchors.iter().map(|a| &a.cert);
-        let candidate = anchors.chain(self.pool.iter()).find(|c| {
+        let candidate = anchors.chain(self.pool.iter().map(|c| &**c)).find(|c| {
             c.subject_key_id.as_ref() == Some(aki) && !c.subject.matches(&child.issuer)
         })?;
         Some(PathError::IssuerNameMismatch {

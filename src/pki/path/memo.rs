@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::cert::Cert;
 use super::signature::SignatureAlgorithm;
@@ -23,7 +24,7 @@ const MAX_ENTRIES: usize = 4_096;
 
 #[derive(Default)]
 struct Memo {
-    certs: HashMap<Vec<u8>, Cert>,
+    certs: HashMap<Vec<u8>, Rc<Cert>>,
     signatures: HashMap<[u8; 32], SignatureAlgorithm>,
 }
 
@@ -46,8 +47,8 @@ pub fn session<T>(work: impl FnOnce() -> T) -> T {
     work()
 }
 
-/// `Cert::parse`, remembered within a session.
-pub(crate) fn parse_cert(der: &[u8]) -> Result<Cert, String> {
+/// `Cert::parse`, remembered within a session (shared, not copied, on a hit).
+pub(crate) fn parse_cert(der: &[u8]) -> Result<Rc<Cert>, String> {
     let hit = MEMO.with(|memo| {
         memo.borrow()
             .as_ref()
@@ -56,12 +57,12 @@ pub(crate) fn parse_cert(der: &[u8]) -> Result<Cert, String> {
     if let Some(cert) = hit {
         return Ok(cert);
     }
-    let cert = Cert::parse(der)?;
+    let cert = Rc::new(Cert::parse(der)?);
     MEMO.with(|memo| {
         if let Some(memo) = memo.borrow_mut().as_mut()
             && memo.certs.len() < MAX_ENTRIES
         {
-            memo.certs.insert(der.to_vec(), cert.clone());
+            memo.certs.insert(der.to_vec(), Rc::clone(&cert));
         }
     });
     Ok(cert)

@@ -38,6 +38,8 @@ mod build;
 mod error;
 mod facts;
 
+use std::rc::Rc;
+
 use time::OffsetDateTime;
 
 pub use error::{FailedAttempt, IgnoredCert, PathError, PathFailure};
@@ -163,8 +165,8 @@ pub fn validate(request: &PathRequest<'_>) -> Result<ValidatedPath, Box<PathFail
 }
 
 /// Parses the pool once, dropping duplicates; what cannot be parsed is listed, not fatal.
-fn parse_pool(pool: &[&[u8]]) -> (Vec<Cert>, Vec<IgnoredCert>) {
-    let mut parsed: Vec<Cert> = Vec::new();
+fn parse_pool(pool: &[&[u8]]) -> (Vec<Rc<Cert>>, Vec<IgnoredCert>) {
+    let mut parsed: Vec<Rc<Cert>> = Vec::new();
     let mut ignored = Vec::new();
     for (index, der) in pool.iter().enumerate() {
         if index >= MAX_POOL_CERTS {

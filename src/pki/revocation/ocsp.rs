@@ -114,7 +114,7 @@ pub(crate) fn check(
 struct Decoded {
     basic: BasicOcspResponse,
     tbs: Vec<u8>,
-    certs: Vec<Cert>,
+    certs: Vec<std::rc::Rc<Cert>>,
 }
 
 /// Decodes the outer `OCSPResponse` down to the `BasicOCSPResponse`.
@@ -242,7 +242,7 @@ fn authorise(
         if delegated_by(candidate, issuer, produced_at, signatures)? {
             return Ok(Responder {
                 name: candidate.subject.display.clone(),
-                cert: candidate.clone(),
+                cert: (**candidate).clone(),
             });
         }
         named = Some(candidate.subject.display.clone());
