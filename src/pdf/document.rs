@@ -48,12 +48,18 @@ pub struct Document {
     parsed: Mutex<ParsedCache>,
 }
 
-/// Walk results by revision.
+/// Walk results by revision, holding at most [`MAX_CACHED_WALK_NODES`] fields and pages in all.
 #[derive(Debug, Default)]
 struct Walks {
     fields: HashMap<usize, Arc<Result<Vec<Field>, PdfError>>>,
     pages: HashMap<usize, Arc<Result<Vec<Page>, PdfError>>>,
+    nodes: usize,
 }
+
+/// Most field and page entries kept across revisions: 200,000. A file of a thousand revisions
+/// over the same large form would otherwise keep a copy of its tree for each; past this, a
+/// revision's tree is walked again when asked, as without the cache.
+const MAX_CACHED_WALK_NODES: usize = 200_000;
 
 /// Parsed objects and the source bytes they took, bounded by [`MAX_CACHED_PARSE_BYTES`].
 #[derive(Debug, Default)]
@@ -484,7 +490,11 @@ impl<'a> View<'a> {
             .and_then(|walks| walks.fields.get(&self.revision).cloned());
         known.unwrap_or_else(|| {
             let walked = Arc::new(walk::fields(self));
-            if let Ok(mut walks) = self.document.walks.lock() {
+            let nodes = walked.as_ref().as_ref().map_or(0, Vec::len);
+            if let Ok(mut walks) = self.document.walks.lock()
+                && walks.nodes + nodes <= MAX_CACHED_WALK_NODES
+            {
+                walks.nodes += nodes;
                 walks.fields.insert(self.revision, Arc::clone(&walked));
             }
             walked
@@ -501,7 +511,11 @@ impl<'a> View<'a> {
             .and_then(|walks| walks.pages.get(&self.revision).cloned());
         known.unwrap_or_else(|| {
             let walked = Arc::new(walk::pages(self));
-            if let Ok(mut walks) = self.document.walks.lock() {
+            let nodes = walked.as_ref().as_ref().map_or(0, Vec::len);
+            if let Ok(mut walks) = self.document.walks.lock()
+                && walks.nodes + nodes <= MAX_CACHED_WALK_NODES
+            {
+                walks.nodes += nodes;
                 walks.pages.insert(self.revision, Arc::clone(&walked));
             }
             walked
