@@ -345,15 +345,6 @@ fn sign_with_a_pkcs12_file_from_openssl_aes_and_legacy_3des() {
 // PKCS#11 (SoftHSM2).
 // ---------------------------------------------------------------------------------------------
 
-/// Removes the test's objects from the shared token, even when the test fails.
-struct TokenObjects(String);
-
-impl Drop for TokenObjects {
-    fn drop(&mut self) {
-        common::token::remove(&self.0);
-    }
-}
-
 #[test]
 fn sign_with_a_key_on_a_softhsm2_token() {
     let conf = common::token::softhsm_conf();
@@ -367,8 +358,15 @@ fn sign_with_a_key_on_a_softhsm2_token() {
     let id = std::process::id().to_be_bytes();
     let ca_pem = std::fs::read_to_string(dir.join("pki/intermediate.pem")).expect("ca");
     let ca_key = decrypted_key(dir, "intermediate");
-    let objects = TokenObjects(label.clone());
-    common::token::provision_rsa(&label, &id, "Trần Thị Bình (token)", &ca_pem, &ca_key);
+    let objects = common::token::TokenObjects(label.clone());
+    common::token::provision(
+        &label,
+        &id,
+        common::token::TokenKey::Rsa2048,
+        "Trần Thị Bình (token)",
+        &ca_pem,
+        &ca_key,
+    );
     let root = dir.join("pki/root.pem");
     let conf = conf.to_string_lossy().into_owned();
     let module = module.to_string_lossy().into_owned();

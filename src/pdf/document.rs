@@ -51,10 +51,13 @@ pub struct Document {
 /// Walk results by revision, holding at most [`MAX_CACHED_WALK_NODES`] fields and pages in all.
 #[derive(Debug, Default)]
 struct Walks {
-    fields: HashMap<usize, Arc<Result<Vec<Field>, PdfError>>>,
-    pages: HashMap<usize, Arc<Result<Vec<Page>, PdfError>>>,
+    fields: WalkTable<Field>,
+    pages: WalkTable<Page>,
     nodes: usize,
 }
+
+/// One kind of walk, by revision.
+type WalkTable<T> = HashMap<usize, Arc<Result<Vec<T>, PdfError>>>;
 
 /// Most field and page entries kept across revisions: 200,000. A file of a thousand revisions
 /// over the same large form would otherwise keep a copy of its tree for each; past this, a
@@ -482,41 +485,35 @@ impl<'a> View<'a> {
 
     /// [`View::fields`], walked once per revision and shared.
     pub fn fields_shared(&self) -> Arc<Result<Vec<Field>, PdfError>> {
-        let known = self
-            .document
-            .walks
-            .lock()
-            .ok()
-            .and_then(|walks| walks.fields.get(&self.revision).cloned());
-        known.unwrap_or_else(|| {
-            let walked = Arc::new(walk::fields(self));
-            let nodes = walked.as_ref().as_ref().map_or(0, Vec::len);
-            if let Ok(mut walks) = self.document.walks.lock()
-                && walks.nodes + nodes <= MAX_CACHED_WALK_NODES
-            {
-                walks.nodes += nodes;
-                walks.fields.insert(self.revision, Arc::clone(&walked));
-            }
-            walked
-        })
+        self.shared_walk(|walks| &mut walks.fields, walk::fields)
     }
 
     /// [`View::pages`], walked once per revision and shared.
     pub fn pages_shared(&self) -> Arc<Result<Vec<Page>, PdfError>> {
+        self.shared_walk(|walks| &mut walks.pages, walk::pages)
+    }
+
+    /// A walk of this revision from the document's cache, or walked now and kept while the
+    /// cache holds fewer than [`MAX_CACHED_WALK_NODES`] entries.
+    fn shared_walk<T>(
+        &self,
+        table: fn(&mut Walks) -> &mut WalkTable<T>,
+        walk: fn(&View<'_>) -> Result<Vec<T>, PdfError>,
+    ) -> Arc<Result<Vec<T>, PdfError>> {
         let known = self
             .document
             .walks
             .lock()
             .ok()
-            .and_then(|walks| walks.pages.get(&self.revision).cloned());
+            .and_then(|mut walks| table(&mut walks).get(&self.revision).cloned());
         known.unwrap_or_else(|| {
-            let walked = Arc::new(walk::pages(self));
+            let walked = Arc::new(walk(self));
             let nodes = walked.as_ref().as_ref().map_or(0, Vec::len);
             if let Ok(mut walks) = self.document.walks.lock()
                 && walks.nodes + nodes <= MAX_CACHED_WALK_NODES
             {
                 walks.nodes += nodes;
-                walks.pages.insert(self.revision, Arc::clone(&walked));
+                table(&mut walks).insert(self.revision, Arc::clone(&walked));
             }
             walked
         })

@@ -110,39 +110,51 @@ fn session() -> (Pkcs11, Session) {
     (context, session)
 }
 
-/// Generate an RSA-2048 key pair labelled `label` (with `id` as CKA_ID) on the token, issue
-/// its certificate (CN `common_name`) from the CA (`ca_pem`, `ca_key_pkcs8`), store the
-/// certificate next to the key, and return the certificate (DER).
-pub fn provision_rsa(
+/// A kind of key pair to make on the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKey {
+    /// RSA-2048, public exponent 65537.
+    Rsa2048,
+    /// ECDSA on P-256.
+    P256,
+    /// ECDSA on P-384.
+    P384,
+}
+
+impl TokenKey {
+    /// DER OID of the named curve, as `CKA_EC_PARAMS` takes it.
+    fn curve(self) -> Option<&'static [u8]> {
+        match self {
+            TokenKey::Rsa2048 => None,
+            TokenKey::P256 => Some(&[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]),
+            TokenKey::P384 => Some(&[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22]),
+        }
+    }
+}
+
+/// The token's objects under one label, destroyed when dropped (also when a test fails), so
+/// that test binaries sharing the token leave it as they found it.
+pub struct TokenObjects(pub String);
+
+impl Drop for TokenObjects {
+    fn drop(&mut self) {
+        remove(&self.0);
+    }
+}
+
+/// Generate a `kind` key pair labelled `label` (with `id` as CKA_ID) on the token, issue its
+/// certificate (CN `common_name`) from the CA (`ca_pem`, `ca_key_pkcs8`), store the certificate
+/// next to the key, and return the certificate (DER).
+pub fn provision(
     label: &str,
     id: &[u8],
+    kind: TokenKey,
     common_name: &str,
     ca_pem: &str,
     ca_key_pkcs8: &[u8],
 ) -> Vec<u8> {
     let (_context, session) = session();
-    let common = |usage: Attribute| {
-        vec![
-            Attribute::Token(true),
-            Attribute::Label(label.as_bytes().to_vec()),
-            Attribute::Id(id.to_vec()),
-            usage,
-        ]
-    };
-    let mut public = common(Attribute::Verify(true));
-    public.extend([
-        Attribute::ModulusBits(2048.into()),
-        Attribute::PublicExponent(vec![1, 0, 1]),
-    ]);
-    let mut private = common(Attribute::Sign(true));
-    private.extend([
-        Attribute::Private(true),
-        Attribute::Sensitive(true),
-        Attribute::Extractable(false),
-    ]);
-    let (public, private) = session
-        .generate_key_pair(&Mechanism::RsaPkcsKeyPairGen, &public, &private)
-        .expect("key pair on the token");
+    let (public, private) = generate(&session, label, id, kind);
     let extractable = session
         .get_attributes(private, &[AttributeType::Extractable])
         .expect("CKA_EXTRACTABLE");
@@ -150,7 +162,7 @@ pub fn provision_rsa(
         matches!(extractable.first(), Some(Attribute::Extractable(false))),
         "the private key must stay on the token"
     );
-    let spki = rsa_public_key_info(&session, public);
+    let spki = public_key_info(&session, public, kind);
     let ca_key = KeyPair::try_from(ca_key_pkcs8).expect("CA key (PKCS#8 DER)");
     let issuer = Issuer::from_ca_cert_pem(ca_pem, ca_key).expect("CA as issuer");
     let certificate = issue(&issuer, &spki, common_name);
@@ -169,6 +181,46 @@ pub fn provision_rsa(
     certificate
 }
 
+/// A key pair on the token: sensitive, not extractable.
+fn generate(
+    session: &Session,
+    label: &str,
+    id: &[u8],
+    kind: TokenKey,
+) -> (ObjectHandle, ObjectHandle) {
+    let common = |usage: Attribute| {
+        vec![
+            Attribute::Token(true),
+            Attribute::Label(label.as_bytes().to_vec()),
+            Attribute::Id(id.to_vec()),
+            usage,
+        ]
+    };
+    let mut public = common(Attribute::Verify(true));
+    let mut private = common(Attribute::Sign(true));
+    private.extend([
+        Attribute::Private(true),
+        Attribute::Sensitive(true),
+        Attribute::Extractable(false),
+    ]);
+    let mechanism = match kind.curve() {
+        None => {
+            public.extend([
+                Attribute::ModulusBits(2048.into()),
+                Attribute::PublicExponent(vec![1, 0, 1]),
+            ]);
+            Mechanism::RsaPkcsKeyPairGen
+        }
+        Some(curve) => {
+            public.push(Attribute::EcParams(curve.to_vec()));
+            Mechanism::EccKeyPairGen
+        }
+    };
+    session
+        .generate_key_pair(&mechanism, &public, &private)
+        .expect("key pair on the token")
+}
+
 /// Destroy every object labelled `label` (key pair and certificate); returns how many.
 pub fn remove(label: &str) -> usize {
     let (_context, session) = session();
@@ -181,7 +233,31 @@ pub fn remove(label: &str) -> usize {
     objects.len()
 }
 
-/// The RSA public key read back from the token, as a DER SubjectPublicKeyInfo.
+/// The public key read back from the token, as a DER SubjectPublicKeyInfo.
+fn public_key_info(session: &Session, public: ObjectHandle, kind: TokenKey) -> Vec<u8> {
+    let Some(curve) = kind.curve() else {
+        return rsa_public_key_info(session, public);
+    };
+    use der::{Decode, Encode};
+    let attributes = session
+        .get_attributes(public, &[AttributeType::EcPoint])
+        .expect("ec point");
+    let Some(Attribute::EcPoint(wrapped)) = attributes.into_iter().next() else {
+        panic!("no CKA_EC_POINT");
+    };
+    // CKA_EC_POINT is a DER OCTET STRING around the uncompressed point.
+    let point = der::asn1::OctetString::from_der(&wrapped).expect("octet string");
+    let spki = spki::SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned {
+            oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1"),
+            parameters: Some(der::Any::from_der(curve).expect("curve oid")),
+        },
+        subject_public_key: der::asn1::BitString::from_bytes(point.as_bytes()).expect("bits"),
+    };
+    spki.to_der().expect("spki")
+}
+
+/// An RSA public key read back from the token, as a DER SubjectPublicKeyInfo.
 fn rsa_public_key_info(session: &Session, public: ObjectHandle) -> Vec<u8> {
     let attributes = session
         .get_attributes(
