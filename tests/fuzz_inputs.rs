@@ -4,6 +4,7 @@
 //! libFuzzer. `VANBAN_MUTATIONS=20000` for a longer run.
 
 mod common {
+    pub mod fixtures;
     pub mod mutate;
 }
 
@@ -12,16 +13,7 @@ use std::path::{Path, PathBuf};
 use common::mutate::{BINARY, Rng, TEXT, mutate_with, mutations};
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files: Vec<PathBuf> = ["seeds", "extra"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("fixtures dir"))
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "fixtures: {files:?}");
-    files
+    common::fixtures::paths()
 }
 
 /// The same document as JSON (serde_norway → serde_json), so both readers get mutated input.

@@ -9,11 +9,11 @@
 //! Every check names the document and the element, so a failure reads as a format defect.
 
 mod common {
+    pub mod fixtures;
     pub mod samples;
 }
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use vanban::compose::{Composed, Content, Role};
 use vanban::layout::font::FontBook;
@@ -48,28 +48,7 @@ impl Line {
 }
 
 fn documents() -> Vec<(String, Composed)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut paths: Vec<PathBuf> = ["seeds", "extra"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("fixture directory"))
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 10, "fixtures: {paths:?}");
-    let mut documents: Vec<(String, Composed)> = paths
-        .iter()
-        .map(|path| {
-            let name = path
-                .file_stem()
-                .expect("stem")
-                .to_string_lossy()
-                .into_owned();
-            let composed = vanban::compose::compose_path(path)
-                .unwrap_or_else(|error| panic!("{name}: {error}"));
-            (name, composed)
-        })
-        .collect();
+    let mut documents = common::fixtures::composed();
     documents.push(("sample ke_hoach".into(), common::samples::ke_hoach(true)));
     documents.push(("sample quyet_dinh".into(), common::samples::quyet_dinh()));
     documents.push(("sample cong_van".into(), common::samples::cong_van()));

@@ -5,12 +5,16 @@
 //! appendix, a Công văn with V/v and Kính gửi) until `compose::compose_path` and the fixtures
 //! land; they use the roles and slots the templates produce.
 
+mod common {
+    pub mod fixtures;
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use vanban::compose::{Block, Composed, Content, Meta, Role, Run, SlotKind, Table, compose_path};
+use vanban::compose::{Block, Composed, Content, Meta, Role, Run, SlotKind, Table};
 use vanban::diag::FieldPath;
 use vanban::render::docx::{DocxImage, DocxOptions, render};
 use vanban::render::pdf::{self, PdfOptions};
@@ -359,26 +363,7 @@ fn documents() -> Vec<(String, Composed)> {
 
 /// `tests/fixtures/seeds/*.yaml` and `tests/fixtures/extra/*.yaml`, composed.
 fn fixtures() -> Vec<(String, Composed)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut paths: Vec<PathBuf> = ["seeds", "extra"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("fixture dir"))
-        .map(|entry| entry.expect("fixture entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 10, "five seeds and five extras");
-    paths
-        .iter()
-        .map(|path| {
-            let name = path
-                .file_stem()
-                .map(|stem| stem.to_string_lossy().into_owned());
-            let composed =
-                compose_path(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-            (name.unwrap_or_default(), composed)
-        })
-        .collect()
+    common::fixtures::composed()
 }
 
 /// An elliptic ring of `color` on a transparent background, `width` × `height` pixels.

@@ -585,20 +585,7 @@ fn a_slot_repeated_in_the_appendix_is_one_field_with_two_widgets() {
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut paths = Vec::new();
-    for dir in ["seeds", "extra"] {
-        let entries = std::fs::read_dir(root.join(dir)).expect("fixture directory");
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.extension().is_some_and(|ext| ext == "yaml") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    assert!(paths.len() >= 10, "fixtures: {paths:?}");
-    paths
+    common::fixtures::paths()
 }
 
 /// Every fixture: qpdf clean, embedded subset fonts, every paragraph extracted in order with
