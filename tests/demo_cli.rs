@@ -111,10 +111,7 @@ fn demo_runs_the_whole_chain_on_every_seed() {
         // issue with Certificate" for the second, whichever certificate that is (signing the
         // same draft with the two keys in the other order flips which one it doubts; NSS's
         // vfychain calls both chains good). pyHanko above trusts both.
-        let statuses: Vec<&str> = report
-            .lines()
-            .filter(|l| l.contains("Certificate Validation:"))
-            .collect();
+        let statuses = common::peers::pdfsig_certificate_statuses(&report);
         assert_eq!(statuses.len(), 2, "{seed}: pdfsig\n{report}");
         assert!(
             statuses[0].contains("Certificate is Trusted."),

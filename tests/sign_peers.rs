@@ -104,10 +104,7 @@ fn the_decree_chain_at_b_lta_passes_pdfsig_qpdf_and_openssl() {
     // second signature it checks whichever certificate that is (tests/demo_cli.rs). NSS's
     // vfychain calls these chains good. Trust through pdfsig is asserted in the algorithm
     // matrix below, in tests/sign_cli.rs and on the demo's files.
-    let statuses: Vec<&str> = report
-        .lines()
-        .filter(|l| l.contains("Certificate Validation:"))
-        .collect();
+    let statuses = common::peers::pdfsig_certificate_statuses(&report);
     assert_eq!(statuses.len(), 2, "pdfsig:\n{report}");
     for status in statuses {
         assert!(

@@ -127,6 +127,14 @@ pub fn pdfsig(file: &Path, db: &Path) -> String {
     out
 }
 
+/// pdfsig's "Certificate Validation:" line of each signature, in order.
+pub fn pdfsig_certificate_statuses(report: &str) -> Vec<&str> {
+    report
+        .lines()
+        .filter(|line| line.contains("Certificate Validation:"))
+        .collect()
+}
+
 /// Each signature's CMS and the bytes its `/ByteRange` covers, read from the file.
 pub fn signatures(bytes: &[u8]) -> Vec<(String, Vec<u8>, Vec<u8>)> {
     let doc = Document::load(bytes.to_vec()).expect("loads");
