@@ -418,6 +418,20 @@ fn peer_signed_files_get_the_expected_verdicts_and_agree_with_pyhanko() {
     }
     assert!(surprises.is_empty(), "{}\n{report}", surprises.join("\n"));
 
+    // pyHanko's PAdES files reach the level they were made at (its B-LTA writes the DSS and the
+    // document timestamp in one update: the timestamp covers the DSS).
+    for (file, level) in [
+        ("pyhanko_pades_bt.pdf", "B-T"),
+        ("pyhanko_pades_blt.pdf", "B-LT"),
+        ("pyhanko_pades_blta.pdf", "B-LTA"),
+    ] {
+        let (_, report) = ours(&out.join(file), &roots);
+        assert_eq!(
+            report["signatures"][0]["pades_level"], level,
+            "{file}: {report:#}"
+        );
+    }
+
     // Every peer-signed file that passes carries the facts a clerk reads.
     for (file, _, _) in EXPECTED.iter().filter(|(_, v, _)| *v == "valid") {
         let (_, report) = ours(&out.join(file), &roots);

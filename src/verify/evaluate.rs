@@ -354,7 +354,9 @@ fn proven_time(status: &SignatureStatus, context: &DocumentContext<'_>) -> Offse
 
 /// ETSI EN 319 142-1 baseline level reached: B-B (CAdES detached with the ESS signing
 /// certificate), B-T (a valid signature timestamp or a later document timestamp), B-LT (the
-/// DSS holds the revocation data the chain needed), B-LTA (a document timestamp after that).
+/// DSS holds the revocation data the chain needed), B-LTA (a document timestamp over that DSS:
+/// in its revision or a later one, since a document timestamp signs the whole revision it is
+/// in; pyHanko writes the DSS and the timestamp in one update).
 fn pades_level(
     status: &SignatureStatus,
     facts: &cms::CryptoFacts,
@@ -384,7 +386,7 @@ fn pades_level(
         return PadesLevel::BT;
     }
     let dss_from = context.dss.first_revision.unwrap_or(usize::MAX);
-    if later_dts.iter().any(|revision| *revision > dss_from) {
+    if later_dts.iter().any(|revision| *revision >= dss_from) {
         PadesLevel::BLta
     } else {
         PadesLevel::BLt
